@@ -1,0 +1,48 @@
+# The project's vocabulary: run, test, bench, lint.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_MEETINGS ?= 5000
+
+.PHONY: install run serve test bench lint format clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Migrate the embedded database, load the gazetteer once and, on an empty database, sample data.
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py load_gazetteer
+	$(BIN)/python manage.py load_demo --if-empty --meetings $(DEMO_MEETINGS)
+	$(MAKE) serve
+
+serve:
+	@echo "Serving on http://$(HOST):$(PORT)/"
+	$(BIN)/gunicorn directory.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 2
+
+test: install
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python -m tests.bench
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

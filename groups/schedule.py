@@ -1,0 +1,117 @@
+"""Weekly recurrence in a time zone: next occurrence and time windows.
+
+A meeting is "weekday at start_time, local wall-clock time" in its IANA zone. Days are numbered as
+in the Meeting Guide feed, 0 = Sunday. A week minute is ``weekday * 1440 + minutes since midnight``.
+Every step from wall-clock time to a real instant goes through zoneinfo, so daylight-saving changes
+are exact.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+MINUTES_PER_DAY = 24 * 60
+MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
+DEFAULT_DURATION = 60
+
+
+def sunday_weekday(moment):
+    """Weekday of a date or datetime, numbered 0 = Sunday ... 6 = Saturday."""
+    return (moment.weekday() + 1) % 7
+
+
+def week_minute(weekday, clock):
+    return weekday * MINUTES_PER_DAY + clock.hour * 60 + clock.minute
+
+
+def duration_minutes(start_time, end_time):
+    """Minutes from start to end; an end at or before the start means the next day."""
+    if end_time is None:
+        return DEFAULT_DURATION
+    start = start_time.hour * 60 + start_time.minute
+    end = end_time.hour * 60 + end_time.minute
+    return (end - start) % MINUTES_PER_DAY or MINUTES_PER_DAY
+
+
+def wall_time(local_date, clock, zone):
+    """The real instant a wall clock in ``zone`` shows ``clock`` on ``local_date``.
+
+    A time skipped by a spring-forward change lands just after the jump (02:30 becomes 03:30);
+    a time repeated by a fall-back change is its first passing, as a wall clock would have it.
+    """
+    return datetime.combine(local_date, clock, tzinfo=zone).astimezone(UTC).astimezone(zone)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    start: datetime
+    end: datetime
+    in_progress: bool
+
+
+def next_occurrence(weekday, start_time, end_time, zone, now):
+    """The occurrence in progress at ``now``, or else the next one to start."""
+    local_now = now.astimezone(zone)
+    days_ahead = (weekday - sunday_weekday(local_now)) % 7
+    length = timedelta(minutes=duration_minutes(start_time, end_time))
+    # Begin a week back so a meeting that started yesterday and runs past midnight is found.
+    day = local_now.date() + timedelta(days=days_ahead - 7)
+    while True:
+        start = wall_time(day, start_time, zone)
+        end_wall = datetime.combine(day, start_time) + length
+        end = wall_time(end_wall.date(), end_wall.time(), zone)
+        if end > now:
+            return Occurrence(start=start, end=end, in_progress=start <= now)
+        day += timedelta(weeks=1)
+
+
+@dataclass(frozen=True)
+class ZoneWindow:
+    """What a zone's wall clock shows over a span of real time starting now.
+
+    ``now_minute`` and ``end_minute`` are week minutes on the wall clock at the start and end of
+    the span. ``changes`` lists each UTC offset change in the coming week as (real minutes from
+    now, change in minutes): a meeting whose wall-clock distance from now is at or past such a
+    point starts that many minutes sooner in real time.
+    """
+
+    now_minute: int
+    end_minute: int
+    changes: tuple[tuple[int, int], ...]
+
+
+def zone_window(zone, now, hours=0):
+    local_now = now.astimezone(zone)
+    local_end = (now + timedelta(hours=hours)).astimezone(zone)
+    return ZoneWindow(
+        now_minute=week_minute(sunday_weekday(local_now), local_now),
+        end_minute=week_minute(sunday_weekday(local_end), local_end),
+        changes=offset_changes(zone, now.replace(second=0, microsecond=0)),
+    )
+
+
+@lru_cache(maxsize=2048)
+def offset_changes(zone, now):
+    """(real minutes from now, offset change in minutes) for each change in the coming week."""
+    changes = []
+    offset = now.astimezone(zone).utcoffset()
+    low = now
+    for hours in range(1, 7 * 24 + 1):
+        high = now + timedelta(hours=hours)
+        new_offset = high.astimezone(zone).utcoffset()
+        if new_offset != offset:
+            # Every zone changes offset on a whole minute; narrow the hour down to it.
+            while high - low > timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                middle = middle.replace(second=0, microsecond=0)
+                if middle == low:
+                    middle += timedelta(minutes=1)
+                if middle.astimezone(zone).utcoffset() == offset:
+                    low = middle
+                else:
+                    high = middle
+            minutes_until = int((high - now).total_seconds() // 60)
+            changes.append((minutes_until, int((new_offset - offset).total_seconds() // 60)))
+            offset = new_offset
+        low = now + timedelta(hours=hours)
+    return tuple(changes)

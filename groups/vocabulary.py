@@ -1,0 +1,305 @@
+"""Fixed vocabularies: the five programs and the meeting format codes.
+
+Format codes follow the Meeting Guide feed specification (code4recovery/spec, data/types.json,
+MIT licence; English and Spanish names kept from it) so our feed speaks the language of the apps
+that read it. Codes marked ``ours=True`` are this directory's own, chosen not to collide with any
+adopted or proposed Meeting Guide code. The data migrations load this table; search forms read it
+directly, so rendering a form costs no query.
+"""
+
+from dataclasses import dataclass
+
+ACCESS = "access"
+FORMAT = "format"
+AUDIENCE = "audience"
+ACCESSIBILITY = "accessibility"
+LANGUAGE = "language"
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class FormatTerm:
+    code: str
+    category: str
+    name: str
+    name_es: str
+    description: str
+    ours: bool = False
+
+
+PROGRAMS = {
+    "na": ("Narcotics Anonymous", "NA", "twelve-step"),
+    "dra": ("Dual Recovery Anonymous", "DRA", "twelve-step"),
+    "sos": ("Secular Organizations for Sobriety", "SOS", "secular"),
+    "smart": ("SMART Recovery", "SMART", "secular"),
+    "lifering": ("LifeRing Secular Recovery", "LifeRing", "secular"),
+}
+
+# ISO 639-1 language code -> (English name, Meeting Guide type code, Spanish name).
+LANGUAGES = {
+    "en": ("English", "EN", "Inglés"),
+    "es": ("Spanish", "S", "Español"),
+    "fr": ("French", "FR", "Francés"),
+    "de": ("German", "DE", "Alemán"),
+    "it": ("Italian", "ITA", "Italiano"),
+    "pt": ("Portuguese", "POR", "Portugués"),
+    "nl": ("Dutch", "NL", "Holandés"),
+    "pl": ("Polish", "POL", "Polaco"),
+    "ru": ("Russian", "RUS", "Ruso"),
+    "uk": ("Ukrainian", "UK", "Ucraniano"),
+    "ja": ("Japanese", "JA", "Japonés"),
+    "ko": ("Korean", "KOR", "Coreano"),
+    "ar": ("Arabic", "AR", "Árabe"),
+    "fa": ("Persian", "FA", "Persa"),
+    "he": ("Hebrew", "HE", "Hebreo"),
+    "hi": ("Hindi", "HI", "Hindi"),
+    "pa": ("Punjabi", "PUN", "Punjabi"),
+    "tl": ("Tagalog", "TL", "Tagalo"),
+    "th": ("Thai", "TH", "Tailandés"),
+    "tr": ("Turkish", "TUR", "Turco"),
+    "el": ("Greek", "EL", "Griego"),
+    "sv": ("Swedish", "SV", "Sueco"),
+    "no": ("Norwegian", "NO", "Noruego"),
+    "da": ("Danish", "DA", "Danés"),
+    "fi": ("Finnish", "FI", "Finlandés"),
+    "is": ("Icelandic", "IS", "Islandés"),
+    "hu": ("Hungarian", "HU", "Húngaro"),
+    "hr": ("Croatian", "HR", "Croata"),
+    "sk": ("Slovak", "SK", "Eslovaco"),
+    "sl": ("Slovenian", "SL", "Esloveno"),
+    "lt": ("Lithuanian", "LT", "Lituano"),
+    "bg": ("Bulgarian", "BG", "Búlgaro"),
+    "ka": ("Georgian", "KA", "Georgiano"),
+    "af": ("Afrikaans", "AF", "Afrikáans"),
+    "am": ("Amharic", "AM", "Amárico"),
+    "ml": ("Malayalam", "ML", "Malayalam"),
+    "mt": ("Maltese", "MT", "Maltés"),
+    "ne": ("Nepali", "NE", "Nepalí"),
+}
+
+_TERMS = [
+    # Access: who may attend.
+    ("O", ACCESS, "Open", "Abierta", "Anyone may come, including friends, family and the curious."),
+    (
+        "C",
+        ACCESS,
+        "Closed",
+        "Cerrada",
+        "For people who have a problem with drugs or alcohol, or think they might.",
+    ),
+    # How the meeting runs.
+    ("D", FORMAT, "Discussion", "Discusión", "People take turns sharing on a topic."),
+    ("SP", FORMAT, "Speaker", "Orador", "One or more members tell their story."),
+    ("ST", FORMAT, "Step Study", "Estudio de pasos", "The group reads and talks about the steps."),
+    (
+        "TR",
+        FORMAT,
+        "Tradition Study",
+        "Estudio de tradicion",
+        "The group reads and talks about the traditions that guide how groups work.",
+    ),
+    ("LIT", FORMAT, "Literature", "Literatura", "The group reads from program books and talks."),
+    ("MED", FORMAT, "Meditation", "Meditación", "Includes a time of quiet meditation."),
+    (
+        "11",
+        FORMAT,
+        "11th Step Meditation",
+        "Meditación del Paso 11",
+        "Meditation on the eleventh step.",
+    ),
+    (
+        "12x12",
+        FORMAT,
+        "12 Steps & 12 Traditions",
+        "12 Pasos y 12 Tradiciones",
+        "Study of the steps and traditions book.",
+    ),
+    ("B", FORMAT, "Big Book", "Libro Grande", "Study of the Big Book."),
+    ("ABSI", FORMAT, "As Bill Sees It", "Como lo ve Bill", "Readings from As Bill Sees It."),
+    ("DR", FORMAT, "Daily Reflections", "Reflexiones Diarias", "Readings from Daily Reflections."),
+    ("GR", FORMAT, "Grapevine", "La Viña", "Readings from the Grapevine magazine."),
+    ("LS", FORMAT, "Living Sober", "Viviendo Sobrio", "Readings from Living Sober."),
+    ("CAN", FORMAT, "Candlelight", "Luz de una vela", "Held by candlelight."),
+    ("BRK", FORMAT, "Breakfast", "Desayuno", "Breakfast is part of the meeting."),
+    ("H", FORMAT, "Birthday", "Cumpleaños", "Members mark their clean or sober anniversaries."),
+    (
+        "XT",
+        FORMAT,
+        "Cross Talk Permitted",
+        "Se permite opinar",
+        "Members may respond directly to each other's shares.",
+    ),
+    ("OUT", FORMAT, "Outdoor", "Al aire libre", "Held outdoors."),
+    # Who the meeting is for.
+    (
+        "BE",
+        AUDIENCE,
+        "Newcomer",
+        "Principiantes",
+        "Newcomers welcome: made for people who are new.",
+    ),
+    ("W", AUDIENCE, "Women", "Mujeres", "For women."),
+    ("M", AUDIENCE, "Men", "Hombres", "For men."),
+    (
+        "LGBTQ",
+        AUDIENCE,
+        "LGBTQ",
+        "LGBTQ",
+        "For lesbian, gay, bisexual, transgender and queer people.",
+    ),
+    ("G", AUDIENCE, "Gay", "Gay", "For gay people."),
+    ("L", AUDIENCE, "Lesbian", "Lesbiana", "For lesbians."),
+    ("BI", AUDIENCE, "Bisexual", "Bisexual", "For bisexual people."),
+    ("T", AUDIENCE, "Transgender", "Transgénero", "For transgender people."),
+    ("NB", AUDIENCE, "Non-Binary", "No binario", "For non-binary people."),
+    ("Y", AUDIENCE, "Young People", "Gente joven", "For young people."),
+    ("SEN", AUDIENCE, "Seniors", "Personas mayores", "For older people."),
+    ("P", AUDIENCE, "Professionals", "Profesionales", "For people in a profession."),
+    ("POC", AUDIENCE, "People of Color", "Gente de color", "For people of colour."),
+    ("N", AUDIENCE, "Native American", "Nativo Americano", "For Native Americans."),
+    ("NDG", AUDIENCE, "Indigenous", "Indígena", "For Indigenous people."),
+    (
+        "DD",
+        AUDIENCE,
+        "Dual Diagnosis",
+        "Diagnóstico dual",
+        "For people living with both addiction and a mental health condition.",
+    ),
+    ("A", AUDIENCE, "Secular", "Secular", "No prayer and no talk of a higher power."),
+    (
+        "AL",
+        AUDIENCE,
+        "Concurrent with Alateen",
+        "Concurrente con Alateen",
+        "An Alateen meeting runs at the same time.",
+    ),
+    (
+        "AL-AN",
+        AUDIENCE,
+        "Concurrent with Al-Anon",
+        "Concurrente con Al-Anon",
+        "An Al-Anon meeting runs at the same time.",
+    ),
+    # Getting in and taking part.
+    (
+        "X",
+        ACCESSIBILITY,
+        "Wheelchair Access",
+        "Acceso en silla de ruedas",
+        "The room can be reached in a wheelchair.",
+    ),
+    (
+        "XB",
+        ACCESSIBILITY,
+        "Wheelchair-Accessible Bathroom",
+        "Baño accesible para sillas de ruedas",
+        "A bathroom usable in a wheelchair.",
+    ),
+    (
+        "ASL",
+        ACCESSIBILITY,
+        "American Sign Language",
+        "Lenguaje por señas",
+        "Interpreted in American Sign Language.",
+    ),
+    (
+        "FF",
+        ACCESSIBILITY,
+        "Fragrance Free",
+        "Sin fragancia",
+        "Please wear no perfume or scented products.",
+    ),
+    (
+        "BA",
+        ACCESSIBILITY,
+        "Babysitting Available",
+        "Guardería disponible",
+        "Someone looks after children during the meeting.",
+    ),
+    ("CF", ACCESSIBILITY, "Child-Friendly", "Niño amigable", "Children are welcome."),
+    # Proposed Meeting Guide codes, not yet adopted; kept so their meaning matches when adopted.
+    (
+        "BV-I",
+        ACCESSIBILITY,
+        "Blind / Visually Impaired",
+        "Ciego / Discapacidad Visual",
+        "Set up for people who are blind or have low vision.",
+    ),
+    (
+        "D-HOH",
+        ACCESSIBILITY,
+        "Deaf / Hard of Hearing",
+        "Sordo / Duro de Oído",
+        "Set up for people who are deaf or hard of hearing.",
+    ),
+    # Other facts about the meeting.
+    (
+        "TC",
+        OTHER,
+        "Location Temporarily Closed",
+        "Ubicación temporalmente cerrada",
+        "The venue is closed for now; check the online option.",
+    ),
+    ("SM", OTHER, "Smoking Permitted", "Se permite fumar", "Smoking is allowed."),
+    ("DB", OTHER, "Digital Basket", "Canasta digital", "Donations can be made online."),
+    (
+        "POA",
+        OTHER,
+        "Proof of Attendance",
+        "Prueba de Asistencia",
+        "The group can confirm you attended, for a court or program.",
+    ),
+]
+
+# Our own codes: formats the five programs use that Meeting Guide has no code for.
+_OURS = [
+    ("BT", FORMAT, "Basic Text", "Texto Básico", "Study of NA's Basic Text."),
+    ("JFT", FORMAT, "Just for Today", "Sólo por Hoy", "Readings from NA's Just for Today."),
+    (
+        "QA",
+        FORMAT,
+        "Questions and Answers",
+        "Preguntas y respuestas",
+        "Members ask questions and others answer from experience.",
+    ),
+    ("TOP", FORMAT, "Topic", "Tema", "The group talks about a chosen topic."),
+    (
+        "TOOLS",
+        FORMAT,
+        "SMART Tools",
+        "Herramientas SMART",
+        "Practice with SMART Recovery's tools for changing thoughts and habits.",
+    ),
+    (
+        "WB",
+        FORMAT,
+        "Workbook",
+        "Cuaderno de trabajo",
+        "The group works through a recovery workbook together.",
+    ),
+    (
+        "FAM",
+        AUDIENCE,
+        "Family and Friends",
+        "Familia y amigos",
+        "For people who care about someone with an addiction.",
+    ),
+]
+
+FORMATS = [FormatTerm(*row) for row in _TERMS]
+FORMATS += [FormatTerm(*row, ours=True) for row in _OURS]
+FORMATS += [
+    FormatTerm(mg_code, LANGUAGE, name, name_es, f"Held in {name}.")
+    for name, mg_code, name_es in LANGUAGES.values()
+]
+FORMATS_BY_CODE = {term.code: term for term in FORMATS}
+LANGUAGE_FORMAT_CODES = {mg_code for _, mg_code, _ in LANGUAGES.values()}
+
+CATEGORY_LABELS = {
+    ACCESS: "Who can attend",
+    FORMAT: "How it runs",
+    AUDIENCE: "Who it is for",
+    ACCESSIBILITY: "Access",
+    LANGUAGE: "Language",
+    OTHER: "Other",
+}

@@ -1,0 +1,70 @@
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from groups.demo import load_demo
+from groups.models import Attendance, Meeting
+
+
+def snapshot():
+    return [
+        (m.slug, m.name, m.group.slug, m.weekday, m.start_time, m.attendance, m.timezone,
+         m.location and (m.location.latitude, m.location.longitude),
+         tuple(sorted(f.code for f in m.formats.all())))
+        for m in Meeting.objects.select_related("group", "location")
+        .prefetch_related("formats").order_by("slug")
+    ]  # fmt: skip
+
+
+def test_same_seed_same_data_other_seed_other_data(db):
+    load_demo(300, seed=11)
+    first = snapshot()
+    load_demo(300, seed=11)
+    assert snapshot() == first
+    load_demo(300, seed=12)
+    assert snapshot() != first
+    assert Meeting.objects.count() == 300
+
+
+def test_demo_is_marked_realistic_and_spread(db):
+    load_demo(2000, seed=5)
+    meetings = Meeting.objects.select_related("group", "location")
+    assert all(m.is_sample and m.name.endswith("(sample)") for m in meetings)
+    by_program = {slug: meetings.filter(group__slug=slug).count()
+                  for slug in ("na", "dra", "sos", "smart", "lifering")}  # fmt: skip
+    assert all(by_program.values())
+    assert by_program["na"] > 5 * by_program["dra"]
+    online = meetings.filter(attendance=Attendance.ONLINE).count()
+    hybrid = meetings.filter(attendance=Attendance.HYBRID).count()
+    assert 0.05 < online / 2000 < 0.4 and 0.02 < hybrid / 2000 < 0.3
+    assert meetings.values("timezone").distinct().count() > 5
+    assert meetings.values("weekday").distinct().count() == 7
+    assert meetings.values("start_time").distinct().count() > 8
+    assert all(".invalid/" in m.conference_url for m in meetings.online())
+    for m in meetings[:200]:
+        m.full_clean()
+
+
+def test_reload_replaces_samples_but_never_real_meetings(make_meeting):
+    real = make_meeting()
+    load_demo(50, seed=1)
+    load_demo(20, seed=2)
+    assert Meeting.objects.filter(is_sample=True).count() == 20
+    assert Meeting.objects.filter(pk=real.pk).exists()
+
+
+def test_command_loads_only_when_empty_if_asked(db, capsys):
+    call_command("load_demo", meetings=30, seed=1)
+    assert Meeting.objects.count() == 30
+    call_command("load_demo", meetings=60, seed=1, if_empty=True)
+    assert Meeting.objects.count() == 30
+
+
+@pytest.mark.parametrize("url", ["groups:home", "admin:login"])
+def test_every_page_shows_the_sample_notice_while_samples_exist(client, db, url):
+    notice = "These listings are samples, not real meetings."
+    assert notice not in client.get(reverse(url)).content.decode()
+    load_demo(10, seed=1)
+    assert notice in client.get(reverse(url)).content.decode()
+    Meeting.objects.filter(is_sample=True).delete()
+    assert notice not in client.get(reverse(url)).content.decode()

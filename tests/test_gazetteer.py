@@ -1,0 +1,53 @@
+import pytest
+from geopy.geocoders.base import Geocoder
+
+from groups.geocoding import Gazetteer, get_geocoder
+
+
+@pytest.fixture
+def gazetteer(db):
+    return Gazetteer()
+
+
+def test_gazetteer_is_a_geopy_geocoder_chosen_by_setting(settings):
+    settings.GEOCODER = "gazetteer"
+    assert isinstance(get_geocoder(), Gazetteer)
+    assert isinstance(get_geocoder(), Geocoder)
+    settings.GEOCODER = "nominatim"
+    assert type(get_geocoder()).__name__ == "Nominatim"
+
+
+@pytest.mark.parametrize(
+    "query, region, country, latitude, longitude",
+    [
+        ("Portland, OR", "OR", "US", 45.52, -122.68),
+        ("97201", "OR", "US", 45.51, -122.69),
+        ("Springfield, IL", "IL", "US", 39.80, -89.64),
+        ("London, GB", "ENG", "GB", 51.51, -0.13),
+        ("portland oregon", "OR", "US", 45.52, -122.68),
+        ("London, ON", "ON", "CA", 42.98, -81.23),
+    ],
+)
+def test_places_resolve(gazetteer, query, region, country, latitude, longitude):
+    found = gazetteer.geocode(query)
+    assert found.raw["region"] == region and found.raw["country"] == country
+    assert found.latitude == pytest.approx(latitude, abs=0.05)
+    assert found.longitude == pytest.approx(longitude, abs=0.05)
+
+
+def test_ambiguous_name_returns_candidates_largest_first(gazetteer):
+    candidates = gazetteer.geocode("Springfield", exactly_one=False)
+    assert len(candidates) > 3
+    populations = [candidate.raw["population"] for candidate in candidates]
+    assert populations == sorted(populations, reverse=True)
+    assert {candidate.raw["region"] for candidate in candidates} >= {"IL", "MO", "MA"}
+
+
+def test_accents_and_case_do_not_matter(gazetteer):
+    assert gazetteer.geocode("SAO PAULO").raw["country"] == "BR"
+
+
+@pytest.mark.parametrize("query", ["", "   ", "Nowhereville, ZZ", "x" * 10_000, "'; DROP TABLE"])
+def test_unknown_places_resolve_to_nothing(gazetteer, query):
+    assert gazetteer.geocode(query) is None
+    assert gazetteer.geocode(query, exactly_one=False) == []

@@ -1,0 +1,134 @@
+from datetime import time
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from groups.models import Attendance, Format, Location, Meeting, Philosophy, SupportGroup
+from groups.vocabulary import FORMATS
+
+
+def test_the_five_programs_and_their_philosophies(db):
+    philosophies = dict(SupportGroup.objects.values_list("slug", "philosophy"))
+    assert philosophies == {
+        "na": Philosophy.TWELVE_STEP,
+        "dra": Philosophy.TWELVE_STEP,
+        "sos": Philosophy.SECULAR,
+        "smart": Philosophy.SECULAR,
+        "lifering": Philosophy.SECULAR,
+    }
+    for group in SupportGroup.objects.all():
+        assert group.approach and group.website.startswith("https://")
+
+
+def test_format_vocabulary_loaded_with_categories(db):
+    assert Format.objects.count() == len(FORMATS)
+    newcomer = Format.objects.get(code="BE")
+    assert newcomer.category == Format.Category.AUDIENCE and newcomer.is_meeting_guide
+    assert Format.objects.get(code="C").category == Format.Category.ACCESS
+    assert Format.objects.get(code="X").category == Format.Category.ACCESSIBILITY
+    assert Format.objects.get(code="S").name_es == "Español"
+    assert not Format.objects.get(code="BT").is_meeting_guide
+
+
+def rejects(**fields):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Location.objects.create(**fields)
+
+
+@pytest.mark.parametrize(
+    "latitude, longitude",
+    [(90.5, 0), (-91, 0), (0, 180.1), (0, -181), (45.0, None)],
+)
+def test_location_coordinates_are_checked_by_the_database(db, latitude, longitude):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Location.objects.create(name="x", city="y", latitude=latitude, longitude=longitude)
+
+
+def test_location_without_coordinates_is_allowed(db):
+    location = Location.objects.create(name="Hall", city="Salem")
+    assert not location.has_coordinates
+
+
+def meeting_rejected(make_meeting, **overrides):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_meeting(**overrides)
+
+
+def test_weekday_out_of_range_rejected(make_meeting):
+    meeting_rejected(make_meeting, weekday=7)
+
+
+@pytest.mark.parametrize("attendance", [Attendance.ONLINE, Attendance.HYBRID])
+def test_online_and_hybrid_need_a_url_or_phone(make_meeting, attendance):
+    meeting_rejected(make_meeting, attendance=attendance, conference_url="", conference_phone="")
+    assert make_meeting(
+        attendance=attendance, conference_url="", conference_phone="+1 503 555 0100"
+    ).pk
+
+
+@pytest.mark.parametrize("attendance", [Attendance.IN_PERSON, Attendance.HYBRID])
+def test_in_person_and_hybrid_need_a_location(make_meeting, attendance):
+    meeting_rejected(make_meeting, attendance=attendance, location=None)
+
+
+def test_online_meeting_needs_no_location(make_meeting):
+    meeting = make_meeting(attendance=Attendance.ONLINE, timezone="Europe/London")
+    assert meeting.location is None and meeting.is_online and not meeting.is_in_person
+
+
+def test_unknown_attendance_rejected(make_meeting):
+    meeting_rejected(make_meeting, attendance="telepathy")
+
+
+def test_source_and_external_id_are_unique_together(make_meeting):
+    make_meeting(source="feed", external_id="1")
+    make_meeting(source="other", external_id="1")
+    make_meeting(source="feed", external_id="")
+    make_meeting(source="feed", external_id="")
+    meeting_rejected(make_meeting, source="feed", external_id="1")
+
+
+def test_clean_explains_each_rule(make_meeting, programs):
+    meeting = Meeting(
+        group=programs["na"], name="x", weekday=1, start_time=time(19), end_time=time(19),
+        timezone="UTC", attendance=Attendance.HYBRID,
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as caught:
+        meeting.full_clean()
+    errors = caught.value.error_dict
+    assert {"conference_url", "location", "end_time"} <= errors.keys()
+
+
+def test_invalid_time_zone_rejected_by_validation(make_meeting):
+    meeting = make_meeting()
+    meeting.timezone = "Mars/Olympus_Mons"
+    with pytest.raises(ValidationError) as caught:
+        meeting.full_clean()
+    assert "timezone" in caught.value.error_dict
+
+
+def test_derived_schedule_fields_follow_the_times(make_meeting):
+    meeting = make_meeting(weekday=6, start_time=time(23, 0), end_time=time(0, 30))
+    assert meeting.week_minute == 6 * 1440 + 23 * 60
+    assert meeting.duration == 90
+    meeting.weekday, meeting.end_time = 0, None
+    meeting.save()
+    meeting.refresh_from_db()
+    assert (meeting.week_minute, meeting.duration) == (23 * 60, 60)
+
+
+def test_slug_made_unique(make_meeting):
+    first, second = make_meeting(), make_meeting()
+    assert first.slug == "hope-group-monday" and second.slug == "hope-group-monday-2"
+
+
+def test_querysets_named_after_states(make_meeting):
+    in_person = make_meeting()
+    online = make_meeting(attendance=Attendance.ONLINE)
+    hybrid = make_meeting(attendance=Attendance.HYBRID)
+    stopped = make_meeting(is_active=False)
+    assert set(Meeting.objects.in_person()) == {in_person, hybrid, stopped}
+    assert set(Meeting.objects.online()) == {online, hybrid}
+    assert stopped not in Meeting.objects.active()
+    assert set(Meeting.objects.active()) == {in_person, online, hybrid}

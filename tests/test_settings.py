@@ -1,0 +1,74 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "a-long-random-test-value-that-is-not-used-anywhere-0123456789",
+    "DJANGO_ALLOWED_HOSTS": "meetings.example.org, www.meetings.example.org",
+}
+
+
+def run(code, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean.update(env)
+    clean["DJANGO_SETTINGS_MODULE"] = "directory.settings"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+
+
+READ = (
+    "import json; from django.conf import settings as s; "
+    "print(json.dumps({'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS, "
+    "'engine': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']), "
+    "'max_age': s.DATABASES['default']['CONN_MAX_AGE'], "
+    "'health': s.DATABASES['default']['CONN_HEALTH_CHECKS'], 'geocoder': s.GEOCODER}))"
+)
+
+
+def test_defaults_are_debug_and_embedded_sqlite():
+    result = run(READ)
+    values = json.loads(result.stdout)
+    assert values["debug"] is True
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["name"] == str(ROOT / "var" / "directory.sqlite3")
+    assert values["health"] is True and values["max_age"] > 0
+
+
+def test_environment_is_read():
+    result = run(
+        READ, DATABASE_URL="postgres://u:p@db.example.org:5433/meetings", GEOCODER="nominatim",
+        **PRODUCTION,
+    )  # fmt: skip
+    values = json.loads(result.stdout)
+    assert values["debug"] is False
+    assert values["hosts"] == ["meetings.example.org", "www.meetings.example.org"]
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["name"] == "meetings" and values["geocoder"] == "nominatim"
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_secrets(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = run(READ, **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and missing in result.stderr
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+             **PRODUCTION},
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr and "no issues" in result.stdout
