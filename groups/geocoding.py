@@ -97,7 +97,8 @@ class Gazetteer(Geocoder):
             return
         name, rest = parts[0], parts[1:]
         if rest:
-            options = [aliases.get(part, []) for part in rest]
+            # An unknown qualifier may still be a region code as GeoNames spells it ("ENG").
+            options = [aliases.get(part) or [("region", part.upper())] for part in rest]
             for qualifiers in product(*options):
                 yield name, qualifiers
             return
@@ -168,3 +169,15 @@ def gazetteer_places(min_population=5000):
             longitude=float(row["long"]),
             timezone=row["timezone"] or "",
         )
+
+
+@cache
+def _zone_finder():
+    from timezonefinder import TimezoneFinder
+
+    return TimezoneFinder()
+
+
+def zone_at(latitude, longitude):
+    """The IANA time zone at a point (from timezonefinder's shipped data), or None at sea."""
+    return _zone_finder().timezone_at(lat=latitude, lng=longitude)

@@ -1,15 +1,34 @@
+import math
 import zoneinfo
+from collections import defaultdict
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import ASin, Cos, Power, Sin, Sqrt
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from groups import schedule
 from groups.vocabulary import CATEGORY_LABELS, LANGUAGES
+
+EARTH_RADIUS_KM = 6371.009  # The mean radius geopy's great_circle uses.
+KM_PER_MILE = 1.609344
 
 TIME_ZONE_CHOICES = sorted((name, name) for name in zoneinfo.available_timezones())
 
@@ -172,6 +191,45 @@ class Location(models.Model):
         return ", ".join(part for part in parts if part)
 
 
+class Sort(models.TextChoices):
+    BEST = "best", "Best match"
+    DISTANCE = "distance", "Nearest"
+    SOONEST = "soonest", "Soonest"
+
+
+# How the "best" score trades distance against preferences and time (see MeetingQuerySet.search).
+PREFERRED_PHILOSOPHY_FACTOR = 0.5
+PREFERRED_FORMAT_FACTORS = {1: 0.75, 2: 0.5625, 3: 0.421875}
+KM_PER_HOUR_UNTIL_START = 0.1
+
+
+def bounding_box(latitude, longitude, radius_km):
+    """(south, west, north, east) degrees enclosing every point within radius_km."""
+    angular = radius_km / EARTH_RADIUS_KM
+    south = math.degrees(math.radians(latitude) - angular)
+    north = math.degrees(math.radians(latitude) + angular)
+    if south <= -90 or north >= 90:
+        return max(south, -90.0), -180.0, min(north, 90.0), 180.0
+    # The widest longitude span of the circle, at the latitude where it touches its meridians.
+    spread = math.degrees(math.asin(min(1.0, math.sin(angular) / math.cos(math.radians(latitude)))))
+    west, east = longitude - spread, longitude + spread
+    if west < -180:
+        west += 360
+    if east > 180:
+        east -= 360
+    return south, west, north, east
+
+
+def haversine_terms(latitude, longitude, prefix):
+    """The haversine term of a row's coordinates against a fixed point, as a SQL expression."""
+    to_half_radians = math.pi / 360
+    half_dlat = (F(f"{prefix}latitude") - Value(latitude)) * Value(to_half_radians)
+    half_dlng = (F(f"{prefix}longitude") - Value(longitude)) * Value(to_half_radians)
+    return Power(Sin(half_dlat), 2) + Value(math.cos(math.radians(latitude))) * Cos(
+        F(f"{prefix}latitude") * Value(2 * to_half_radians)
+    ) * Power(Sin(half_dlng), 2)
+
+
 class MeetingQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -186,6 +244,173 @@ class MeetingQuerySet(models.QuerySet):
 
     def samples(self):
         return self.filter(is_sample=True)
+
+    def with_minutes_until(self, now=None, zones=None):
+        """Annotate ``minutes_until`` the next start (0 while in progress) and ``in_progress``.
+
+        A meeting's clock is its own zone's. Zones whose wall clocks agree right now (same week
+        minute, same offset changes in the coming week) share one SQL branch, so a search costs
+        one condition per distinct local time among its candidates, not per meeting. ``zones``
+        saves the query for the distinct zones when the caller already has them.
+        """
+        now = now or timezone.now()
+        if zones is None:
+            zones = set(self.order_by().values_list("timezone", flat=True).distinct())
+        windows = defaultdict(list)
+        for name in sorted(zones):
+            try:
+                windows[schedule.zone_window(zoneinfo.ZoneInfo(name), now)].append(name)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                continue
+        if not windows:
+            return self.annotate(
+                minutes_until=Value(None, output_field=IntegerField()),
+                in_progress=Value(False),
+            )
+        # Largest groups first: most rows then stop at the first branch of the CASE.
+        groups = sorted(windows.items(), key=lambda item: -len(item[1]))
+        zone_now = Case(
+            *[When(timezone__in=names, then=Value(window.now_minute)) for window, names in groups],
+            output_field=IntegerField(),
+        )
+        week = Value(schedule.MINUTES_PER_WEEK)
+        wall_delta = (F("week_minute") - zone_now + week) % week
+        elapsed = (zone_now - F("week_minute") + week) % week
+        shifts = []
+        for window, names in groups:
+            passed = 0
+            for minutes_ahead, change in window.changes:
+                # Past an offset change, a wall-clock time comes `change` minutes sooner.
+                reached = GreaterThanOrEqual(wall_delta, minutes_ahead + passed)
+                shifts.append(When(Q(timezone__in=names) & Q(reached), then=Value(change)))
+                passed += change
+        real_delta = wall_delta
+        if shifts:
+            real_delta = wall_delta - Case(*shifts, default=Value(0))
+        running = LessThan(elapsed, F("duration"))
+        return self.annotate(
+            minutes_until=Case(When(running, then=Value(0)), default=real_delta),
+            in_progress=ExpressionWrapper(Q(running), output_field=BooleanField()),
+        )
+
+    def starting_within(self, hours, now=None, zones=None):
+        """Meetings in progress now or starting within ``hours``, each in its own time zone."""
+        return self.with_minutes_until(now, zones).filter(minutes_until__lte=int(hours * 60))
+
+    def search(
+        self,
+        *,
+        point=None,
+        radius_km=25.0,
+        include_local=True,
+        include_online=False,
+        soon_hours=None,
+        prefer_philosophy="",
+        prefer_formats=(),
+        sort="",
+        now=None,
+    ):
+        """Find meetings for someone at ``point`` (latitude, longitude), ranked and explained.
+
+        1. Local meetings (in person or hybrid) are first cut to a latitude/longitude box around
+           the point, which the (latitude, longitude) index on Location serves, so the cost grows
+           with the meetings nearby rather than with all meetings.
+        2. Their great-circle distance is the haversine formula, computed in the database with
+           Django's math functions (the same on SQLite and PostgreSQL); rows past the radius go.
+        3. Online-only meetings have no place: when asked for, they join whatever the radius.
+        4. Each candidate's next start is worked out in its own time zone (with_minutes_until);
+           ``soon_hours`` keeps meetings in progress or starting within that many hours.
+        5. Preferences are soft: ``philosophy_match`` and ``formats_matched`` count what fits.
+        6. The "best" score, in kilometre-equivalents (lower is better), is
+              (distance_km + 1) * 0.5 if the philosophy is preferred
+                                * 0.75 per preferred format present (up to three)
+              + 0.1 km per hour until the meeting starts.
+           So with a secular preference a secular meeting 5 km away (3.0) beats a twelve-step one
+           3 km away (4.0), but one 40 km away (20.5) does not.
+        7. Order: "distance" puts local meetings nearest first, then online ones soonest first;
+           "soonest" orders everything by next start, nearest first among equals; "best" puts
+           local meetings by score, then online ones soonest first.
+        """
+        now = now or timezone.now()
+        sort = sort or (Sort.BEST if point else Sort.SOONEST)
+        local_kinds = [Attendance.IN_PERSON, Attendance.HYBRID]
+        wanted = Q(pk__in=[])
+        if point is not None and include_local:
+            latitude, longitude = point
+            south, west, north, east = bounding_box(latitude, longitude, radius_km)
+            nearby = Location.objects.in_box(south, west, north, east).values("pk")
+            # "Not online-only" rather than "in person or hybrid": a negation cannot use the
+            # attendance index, so the planner drives the query from the nearby locations.
+            wanted |= Q(location__in=nearby) & ~Q(attendance=Attendance.ONLINE)
+        if include_online:
+            wanted |= Q(attendance=Attendance.ONLINE)
+        queryset = self.filter(wanted)
+
+        if point is not None and include_local:
+            # Comparing haversine terms avoids a square root and arcsine per row in the filter.
+            within = math.sin(radius_km / (2 * EARTH_RADIUS_KM)) ** 2
+            term = haversine_terms(latitude, longitude, "location__")
+            queryset = queryset.annotate(
+                haversine=Case(
+                    When(attendance__in=local_kinds, then=term),
+                    default=None,
+                    output_field=FloatField(),
+                )
+            ).filter(Q(haversine__lte=within) | Q(haversine__isnull=True))
+            queryset = queryset.annotate(
+                distance_km=Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(F("haversine")))
+            )
+        else:
+            queryset = queryset.annotate(distance_km=Value(None, output_field=FloatField()))
+
+        zones = set(queryset.order_by().values_list("timezone", flat=True).distinct())
+        queryset = queryset.with_minutes_until(now, zones)
+        if soon_hours is not None:
+            queryset = queryset.filter(minutes_until__lte=int(soon_hours * 60))
+
+        philosophy_match = (
+            Q(group__philosophy=prefer_philosophy) if prefer_philosophy else Q(pk__in=[])
+        )
+        matched = Value(0)
+        for code in prefer_formats:
+            has_code = Exists(
+                Meeting.formats.through.objects.filter(meeting=OuterRef("pk"), format__code=code)
+            )
+            # Online-only meetings are ranked by time alone, so skip the lookup for them.
+            local_with_code = Q(has_code) & ~Q(attendance=Attendance.ONLINE)
+            matched = matched + Case(When(local_with_code, then=Value(1)), default=Value(0))
+        queryset = queryset.annotate(
+            philosophy_match=Case(When(philosophy_match, then=Value(True)), default=Value(False)),
+            formats_matched=matched,
+            is_online_only=Case(
+                When(attendance=Attendance.ONLINE, then=Value(1)), default=Value(0)
+            ),
+        )
+        format_factor = Case(
+            *[When(formats_matched=n, then=Value(f)) for n, f in PREFERRED_FORMAT_FACTORS.items()],
+            When(
+                formats_matched__gt=max(PREFERRED_FORMAT_FACTORS),
+                then=Value(PREFERRED_FORMAT_FACTORS[max(PREFERRED_FORMAT_FACTORS)]),
+            ),
+            default=Value(1.0),
+            output_field=FloatField(),
+        )
+        philosophy_factor = Case(
+            When(philosophy_match=True, then=Value(PREFERRED_PHILOSOPHY_FACTOR)),
+            default=Value(1.0),
+            output_field=FloatField(),
+        )
+        queryset = queryset.annotate(
+            score=(F("distance_km") + Value(1.0)) * philosophy_factor * format_factor
+            + F("minutes_until") * Value(KM_PER_HOUR_UNTIL_START / 60)
+        )
+        if sort == Sort.DISTANCE:
+            order = ["is_online_only", F("distance_km").asc(nulls_last=True), "minutes_until"]
+        elif sort == Sort.SOONEST:
+            order = ["minutes_until", F("distance_km").asc(nulls_last=True)]
+        else:
+            order = ["is_online_only", F("score").asc(nulls_last=True), "minutes_until"]
+        return queryset.order_by(*order, "pk")
 
 
 class Meeting(models.Model):
@@ -261,7 +486,8 @@ class Meeting(models.Model):
     class Meta:
         ordering = ["weekday", "start_time", "name"]
         indexes = [
-            models.Index(fields=["attendance", "is_active"], name="meeting_attendance"),
+            # Covers the distinct-time-zone query a search makes over online meetings.
+            models.Index(fields=["attendance", "timezone"], name="meeting_attendance_zone"),
             models.Index(fields=["is_sample"], name="meeting_sample"),
         ]
         constraints = [

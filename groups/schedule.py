@@ -7,7 +7,7 @@ are exact.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
 
 MINUTES_PER_DAY = 24 * 60
@@ -115,3 +115,28 @@ def offset_changes(zone, now):
             offset = new_offset
         low = now + timedelta(hours=hours)
     return tuple(changes)
+
+
+def clock(minutes):
+    """The wall-clock time ``minutes`` after midnight."""
+    return time(*divmod(minutes % MINUTES_PER_DAY, 60))
+
+
+def describe_start(occurrence, now):
+    """A few words on when an occurrence starts, seen from ``now`` in the meeting's own zone."""
+    if occurrence.in_progress:
+        return "in progress"
+    minutes = int((occurrence.start - now).total_seconds() // 60)
+    if minutes < 60:
+        return f"starts in {max(minutes, 1)} min"
+    if minutes < 6 * 60:
+        hours, rest = divmod(minutes, 60)
+        return f"starts in {hours} h" + (f" {rest} min" if rest else "")
+    start = occurrence.start
+    days = (start.date() - now.astimezone(start.tzinfo).date()).days
+    at = start.strftime("%H:%M")
+    if days == 0:
+        return f"today {at}"
+    if days == 1:
+        return f"tomorrow {at}"
+    return f"{start.strftime('%a')} {at}"

@@ -1,0 +1,48 @@
+// Progressive enhancement only: every form works without this file.
+(function () {
+  "use strict";
+
+  // Report the browser's time zone so online meetings can show "your time".
+  function fillTimeZone(form) {
+    var field = form.querySelector("input[name=tz]");
+    if (!field || field.value) return;
+    try {
+      field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch (e) {
+      field.value = "";
+    }
+  }
+
+  document.querySelectorAll("form.search-form").forEach(function (form) {
+    form.addEventListener("submit", function () { fillTimeZone(form); });
+
+    var button = form.querySelector("[data-geolocate]");
+    var status = form.querySelector(".geo-status");
+    if (!button || !("geolocation" in navigator)) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      status.textContent = "Finding your location…";
+      navigator.geolocation.getCurrentPosition(
+        function (position) {
+          // Two decimals is about 1 km: enough to find meetings, not enough to find a home.
+          form.querySelector("input[name=lat]").value = position.coords.latitude.toFixed(2);
+          form.querySelector("input[name=lng]").value = position.coords.longitude.toFixed(2);
+          var place = form.querySelector("input[name=q]");
+          if (place) place.value = "";
+          fillTimeZone(form);
+          status.textContent = "Searching near you…";
+          form.submit();
+        },
+        function () {
+          status.textContent = "Your location is not available. Type a town or ZIP code instead.";
+        },
+        { enableHighAccuracy: false, timeout: 10000, maximumAge: 600000 }
+      );
+    });
+  });
+
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();
