@@ -3,8 +3,9 @@ import zoneinfo
 from collections import defaultdict
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -75,6 +76,13 @@ class SupportGroup(models.Model):
     first_meeting = models.TextField(blank=True, help_text="What a first meeting is usually like.")
     good_fit = models.TextField(blank=True, help_text="Who tends to find this program a good fit.")
     website = models.URLField(blank=True)
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="edited_programs",
+        help_text="Staff users who keep this program's meetings current in admin. They see and "
+        "change only their programs' meetings and the locations those use.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -627,3 +635,258 @@ class Place(models.Model):
         where = ", ".join(part for part in (region, self.country) if part)
         name = f"{self.postal_code} {self.name}" if self.postal_code else self.name
         return f"{name}, {where}" if where else name
+
+
+class MeetingContactQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+
+class MeetingContact(models.Model):
+    """Someone who can answer questions about a meeting: a secretary, a host, an intergroup."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=100, help_text="First name or role is enough: “Secretary”.")
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    is_public = models.BooleanField(
+        "show on the meeting page",
+        default=False,
+        help_text="Leave unticked to keep this contact for editors only. Tick only with the "
+        "person's agreement.",
+    )
+
+    objects = MeetingContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(phone=""), name="contact_needs_email_or_phone"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if not self.email and not self.phone:
+            raise ValidationError("Give an email address or a phone number.", code="no_contact")
+
+
+# What a public suggestion may propose, as keys of ChangeRequest.proposed. Location fields carry a
+# "location_" prefix; "program" is a SupportGroup slug.
+PROPOSED_MEETING_FIELDS = [
+    "name", "weekday", "start_time", "end_time", "attendance", "conference_url",
+    "conference_phone", "language", "timezone", "notes", "is_active",
+]  # fmt: skip
+PROPOSED_LOCATION_FIELDS = ["name", "address", "city", "region", "postal_code", "country"]
+LOCATION_PREFIX = "location_"
+ADDRESS_FIELDS = ["address", "city", "region", "postal_code", "country"]
+
+
+class ChangeRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=ChangeRequest.Status.PENDING)
+
+    def for_editor(self, user):
+        """The requests a user may review: all for a superuser, else their programs' requests."""
+        if user.is_superuser:
+            return self
+        return self.filter(group__editors=user)
+
+
+class ChangeRequest(models.Model):
+    """A correction or a new meeting suggested by the public, waiting for an editor's review."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction to a meeting"
+        NEW_MEETING = "new-meeting", "New meeting"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="change_requests",
+        help_text="The meeting to correct; empty for a new meeting (filled once approved).",
+    )
+    group = models.ForeignKey(
+        SupportGroup,
+        on_delete=models.CASCADE,
+        related_name="change_requests",
+        verbose_name="program",
+        help_text="Whose editors review this.",
+    )
+    proposed = models.JSONField(
+        "proposed values",
+        default=dict,
+        blank=True,
+        help_text="Only the values the submitter changed. You may fix them before approving.",
+    )
+    message = models.TextField(
+        "submitter's message", blank=True, help_text="What is wrong, in the submitter's words."
+    )
+    submitter_name = models.CharField(max_length=100, blank=True)
+    submitter_email = models.EmailField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_change_requests",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField("reviewer's note", blank=True, help_text="Seen only by editors.")
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = ChangeRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["status", "created"], name="changerequest_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="new-meeting") | Q(meeting__isnull=False),
+                name="changerequest_correction_needs_meeting",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(reviewed_at__isnull=False),
+                name="changerequest_reviewed_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        subject = self.meeting or self.proposed.get("name") or "unnamed meeting"
+        return f"{self.get_kind_display()}: {subject}"
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    def recipients(self):
+        """Email addresses of the program's editors, or of the superusers when it has none."""
+        from django.contrib.auth import get_user_model
+
+        users = get_user_model().objects.filter(is_active=True).exclude(email="")
+        emails = list(users.filter(edited_programs=self.group_id).values_list("email", flat=True))
+        return emails or list(users.filter(is_superuser=True).values_list("email", flat=True))
+
+    def comparison(self):
+        """Rows of (label, current, proposed) for every proposed value."""
+        meeting = self.meeting
+        location = meeting.location if meeting else None
+        rows = []
+        for key, value in self.proposed.items():
+            if key == "program":
+                rows.append(("Program", meeting.group.slug if meeting else "", value))
+            elif key.startswith(LOCATION_PREFIX):
+                name = key.removeprefix(LOCATION_PREFIX)
+                field = Location._meta.get_field(name)
+                current = getattr(location, name) if location else ""
+                rows.append((f"Location: {field.verbose_name}", current, value))
+            else:
+                field = Meeting._meta.get_field(key)
+                current = field.value_to_string(meeting) if meeting else ""
+                rows.append((field.verbose_name.capitalize(), current, value))
+        return rows
+
+    def approve(self, reviewer, *, note="", locate=None):
+        """Apply the proposal in one transaction and record who approved it.
+
+        ``locate(location)`` fills a changed or new location's coordinates and time zone; the
+        caller passes it so that a network geocoder stays out of this module. Raises
+        ValidationError, leaving everything unchanged, when the result would not be valid.
+        """
+        from groups.history import ADDITION, CHANGE, record_change
+
+        with transaction.atomic():
+            locked = ChangeRequest.objects.select_for_update().get(pk=self.pk)
+            if locked.status != self.Status.PENDING:
+                raise ValidationError("This request was already reviewed.", code="reviewed")
+            proposal = dict(self.proposed)
+            if self.kind == self.Kind.CORRECTION:
+                meeting = Meeting.objects.select_for_update().get(pk=self.meeting_id)
+            else:
+                meeting = Meeting(group=self.group, last_verified=timezone.localdate())
+            adding = meeting.pk is None
+            if "program" in proposal:
+                meeting.group = SupportGroup.objects.get(slug=proposal.pop("program"))
+            location_values = {
+                key.removeprefix(LOCATION_PREFIX): proposal.pop(key)
+                for key in list(proposal)
+                if key.startswith(LOCATION_PREFIX)
+            }
+            location = self._apply_location(meeting, location_values, locate)
+            if location is not None:
+                meeting.location = location
+            for key, value in proposal.items():
+                field = Meeting._meta.get_field(key)
+                setattr(meeting, field.attname, field.to_python(value))
+            if not meeting.timezone and meeting.location and meeting.location.timezone:
+                meeting.timezone = meeting.location.timezone
+            meeting.full_clean(exclude=["slug"] if not meeting.slug else None)
+            meeting.save()
+            self.meeting = meeting
+            self.status = self.Status.APPROVED
+            self.reviewer = reviewer
+            self.reviewed_at = timezone.now()
+            self.note = note or self.note
+            self.save()
+            who = self.submitter_name or "a visitor"
+            record_change(
+                reviewer,
+                meeting,
+                f"Approved suggestion #{self.pk} from {who}.",
+                action=ADDITION if adding else CHANGE,
+            )
+        return meeting
+
+    def _apply_location(self, meeting, values, locate):
+        """Change the meeting's location as proposed, or a new one if others share it."""
+        if not values:
+            return None
+        current = meeting.location if meeting.location_id else None
+        if current and not current.meetings.exclude(pk=meeting.pk).exists():
+            location = current
+        else:
+            # The venue is shared (or there is none yet): the others keep the old one.
+            location = Location()
+            if current:
+                for name in PROPOSED_LOCATION_FIELDS + ["directions", "timezone"]:
+                    setattr(location, name, getattr(current, name))
+                location.latitude, location.longitude = current.latitude, current.longitude
+        address_changed = any(
+            name in ADDRESS_FIELDS and getattr(location, name) != value
+            for name, value in values.items()
+        )
+        for name, value in values.items():
+            setattr(location, name, value)
+        if address_changed:
+            # Coordinates and zone belonged to the old address.
+            location.latitude = location.longitude = None
+            location.timezone = ""
+        if locate is not None and not location.has_coordinates:
+            locate(location)
+        location.full_clean()
+        location.save()
+        return location
+
+    def reject(self, reviewer, *, note=""):
+        with transaction.atomic():
+            updated = ChangeRequest.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
+                status=self.Status.REJECTED,
+                reviewer=reviewer,
+                reviewed_at=timezone.now(),
+                note=note or self.note,
+            )
+        if not updated:
+            raise ValidationError("This request was already reviewed.", code="reviewed")
+        self.refresh_from_db()
