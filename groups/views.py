@@ -1,14 +1,27 @@
+import json
+import logging
 import math
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
 from django.db import DatabaseError, connection
 from django.db.models import Count, Window
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
+from groups import calendars, schedule
 from groups.filters import MeetingFilter
+from groups.forms import SuggestionForm
 from groups.models import Meeting, SupportGroup
 
 PAGE_SIZE = 20
@@ -97,13 +110,36 @@ def meeting_detail(request, slug):
     meeting = get_object_or_404(
         Meeting.objects.select_related("group", "location").prefetch_related("formats"), slug=slug
     )
-    return render(request, "groups/meeting_detail.html", {"meeting": meeting})
+    now = timezone.now()
+    occurrence = meeting.next_occurrence(now)
+    age_days = meeting.verified_age_days(now.date())
+    event = calendars.schema_event(meeting, occurrence, request.build_absolute_uri())
+    context = {
+        "meeting": meeting,
+        "occurrence": occurrence,
+        "when": schedule.describe_start(occurrence, now),
+        "verified_ago": verified_ago(meeting.last_verified, now.date()),
+        "verified_stale": age_days is None or age_days > STALE_AFTER_DAYS,
+        "jsonld": json_for_script(event),
+        "contacts": public_contacts(meeting),
+        "suggest_change_url": suggest_change_url(meeting),
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+    return render(request, "groups/meeting_detail.html", context)
 
 
 @require_safe
 def program(request, slug):
     group = get_object_or_404(SupportGroup, slug=slug)
-    return render(request, "groups/program.html", {"program": group})
+    meetings = group.meetings.active()
+    context = {
+        "program": group,
+        "meeting_count": meetings.count(),
+        "online_count": meetings.online().count(),
+        "others": SupportGroup.objects.exclude(pk=group.pk).order_by("philosophy", "name"),
+    }
+    return render(request, "groups/program.html", context)
 
 
 @never_cache
@@ -115,3 +151,167 @@ def health(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "up"})
+
+
+# A listing nobody has confirmed for a year may have moved or stopped: say so on its page.
+STALE_AFTER_DAYS = 365
+# A list calendar is for someone's own planning, not a dump of the directory.
+MAX_CALENDAR_EVENTS = 100
+
+
+def verified_ago(verified, today):
+    if verified is None:
+        return None
+    if verified >= today:
+        return "today"
+    return f"{timesince(verified, today, depth=1)} ago"
+
+
+def json_for_script(data):
+    """JSON safe inside a <script> element: no "</script>" or "<!--" can close it early."""
+    text = json.dumps(data, ensure_ascii=False)
+    return mark_safe(  # noqa: S308 - every character that could end the element is escaped.
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    )
+
+
+def public_contacts(meeting):
+    # Contact people are private unless a curator marked them public.
+    contacts = getattr(meeting, "contacts", None)
+    return list(contacts.public()) if contacts is not None else []
+
+
+def suggest_change_url(meeting):
+    try:
+        return reverse("groups:suggest_change", args=[meeting.slug])
+    except NoReverseMatch:
+        return None
+
+
+def ics_response(calendar, filename):
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+def meeting_ics(request, slug):
+    meeting = get_object_or_404(Meeting.objects.select_related("group", "location"), slug=slug)
+    calendar = calendars.calendar_for(
+        [meeting],
+        lambda m: request.build_absolute_uri(m.get_absolute_url()),
+        domain=request.get_host(),
+        now=timezone.now(),
+        name=meeting.name,
+    )
+    return ics_response(calendar, f"{meeting.slug}.ics")
+
+
+@require_safe
+def meetings_ics(request):
+    # Bound even without parameters, so an empty query gives an empty calendar, not every meeting.
+    filterset = MeetingFilter(request.GET, queryset=search_queryset())
+    if not filterset.is_valid():
+        return HttpResponseBadRequest("These search choices are not valid.")
+    calendar = calendars.calendar_for(
+        filterset.qs[:MAX_CALENDAR_EVENTS],
+        lambda m: request.build_absolute_uri(m.get_absolute_url()),
+        domain=request.get_host(),
+        now=filterset.now,
+    )
+    return ics_response(calendar, "meetings.ics")
+
+
+@require_safe
+def choosing(request):
+    programs = SupportGroup.objects.order_by("philosophy", "name")
+    return render(request, "groups/choosing.html", {"programs": programs})
+
+
+# Suggestions from the public. Each client may send this many in a window; the count lives in
+# Django's cache, which every gunicorn worker shares (the database cache by default).
+SUGGESTIONS_PER_WINDOW = 10
+SUGGESTION_WINDOW_SECONDS = 3600
+
+logger = logging.getLogger(__name__)
+
+
+def client_key(request):
+    """A keyed hash standing for the client's address; the address itself is never stored."""
+    address = request.META.get("REMOTE_ADDR", "")
+    if settings.SECURE_PROXY_SSL_HEADER:
+        # Behind our proxy the client is the last address it appended.
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        address = forwarded.rsplit(",", 1)[-1].strip() or address
+    return salted_hmac("groups.views.client_key", address).hexdigest()
+
+
+def over_limit(request, scope, limit, window_seconds):
+    """Count one more request from this client; True once it has sent more than ``limit``."""
+    window = int(time.time() // window_seconds)
+    key = f"throttle:{scope}:{client_key(request)}:{window}"
+    # get-then-set can let a burst of simultaneous requests slip by one or two; that is fine.
+    count = cache.get(key, 0) + 1
+    cache.set(key, count, window_seconds)
+    return count > limit
+
+
+def notify_editors(request, change_request):
+    recipients = change_request.recipients()
+    if not recipients:
+        return
+    review_url = request.build_absolute_uri(
+        reverse("admin:groups_changerequest_change", args=[change_request.pk])
+    )
+    lines = [f"{change_request} ({change_request.group.short_name})", ""]
+    lines += [f"{label}: {current or '-'} -> {proposed or '-'}"
+              for label, current, proposed in change_request.comparison()]  # fmt: skip
+    if change_request.message:
+        lines += ["", "Message:", change_request.message]
+    lines += ["", f"Review it: {review_url}"]
+    try:
+        send_mail(
+            f"Suggestion to review: {change_request}",
+            "\n".join(lines),
+            None,
+            recipients,
+        )
+    except OSError:
+        # The suggestion is queued either way; editors also see it in admin.
+        logger.exception("Could not email editors about change request %s", change_request.pk)
+
+
+def suggest(request, meeting=None):
+    form = SuggestionForm(request.POST or None, meeting=meeting)
+    status = 200
+    if request.method == "POST":
+        if over_limit(request, "suggest", SUGGESTIONS_PER_WINDOW, SUGGESTION_WINDOW_SECONDS):
+            form.add_error(
+                None,
+                "You have sent many suggestions in a short time. Please try again in an hour.",
+            )
+            status = 429
+        elif form.is_valid():
+            if not form.is_spam:
+                notify_editors(request, form.save())
+            return redirect("groups:suggest_thanks")
+        else:
+            status = 400
+    context = {"form": form, "meeting": meeting}
+    return render(request, "groups/suggest.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def suggest_change(request, slug):
+    meeting = get_object_or_404(Meeting.objects.select_related("group", "location"), slug=slug)
+    return suggest(request, meeting)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def suggest_meeting(request):
+    return suggest(request)
+
+
+@require_safe
+def suggest_thanks(request):
+    return render(request, "groups/suggest_thanks.html")

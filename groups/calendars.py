@@ -1,0 +1,134 @@
+"""Meetings as iCalendar: each meeting is one weekly recurring event in its own time zone.
+
+DTSTART carries the meeting's TZID and wall-clock time, and the calendar carries a VTIMEZONE for
+every zone it uses, so calendar apps keep the meeting at 19:00 local time across daylight-saving
+changes instead of drifting by an hour.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Calendar, Event
+
+from groups import schedule
+
+PRODID = "-//Meeting Finder//Meeting directory//EN"
+# RFC 5545 weekday names, indexed like Meeting.weekday (0 = Sunday).
+ICAL_WEEKDAYS = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]
+
+
+def meeting_event(meeting, page_url, domain, now):
+    """One VEVENT repeating weekly from the meeting's next (or current) occurrence."""
+    occurrence = meeting.next_occurrence(now)
+    # Wall-clock time, not the instant: a meeting at 02:30 on a spring-forward day is still "02:30".
+    first_day = occurrence.start.date()
+    start = datetime.combine(first_day, meeting.start_time, tzinfo=meeting.zone)
+    end = start + timedelta(minutes=schedule.duration_minutes(meeting.start_time, meeting.end_time))
+
+    event = Event()
+    event.add("uid", f"meeting-{meeting.pk}@{domain}")
+    event.add("dtstamp", now.astimezone(UTC))
+    event.add("summary", f"{meeting.name} ({meeting.group.short_name})")
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("rrule", {"freq": "weekly", "byday": ICAL_WEEKDAYS[meeting.weekday]})
+    event.add("url", page_url)
+    if meeting.location_id:
+        location = meeting.location
+        event.add("location", f"{location.name}, {location.formatted_address}")
+        if location.has_coordinates:
+            event.add("geo", (location.latitude, location.longitude))
+    elif meeting.conference_url:
+        event.add("location", meeting.conference_url)
+    event.add("description", describe(meeting, page_url))
+    return event
+
+
+def describe(meeting, page_url):
+    lines = [f"{meeting.group.name} · {meeting.get_attendance_display()}"]
+    if meeting.location_id and meeting.location.directions:
+        lines.append(f"Finding the room: {meeting.location.directions}")
+    if meeting.conference_url:
+        lines.append(f"Join: {meeting.conference_url} {meeting.conference_url_notes}".strip())
+    if meeting.conference_phone:
+        lines.append(f"Phone: {meeting.conference_phone} {meeting.conference_phone_notes}".strip())
+    lines.append(f"Details and changes: {page_url}")
+    return "\n".join(lines)
+
+
+def calendar_for(meetings, url_for, domain, now, name="Meetings"):
+    """A calendar of ``meetings``; ``url_for(meeting)`` gives each one's absolute page URL."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    for meeting in meetings:
+        calendar.add_component(meeting_event(meeting, url_for(meeting), domain, now))
+    calendar.add_missing_timezones()
+    return calendar
+
+
+SCHEMA_DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+ATTENDANCE_MODES = {
+    "in-person": "https://schema.org/OfflineEventAttendanceMode",
+    "online": "https://schema.org/OnlineEventAttendanceMode",
+    "hybrid": "https://schema.org/MixedEventAttendanceMode",
+}
+
+
+def schema_event(meeting, occurrence, page_url):
+    """The meeting as a schema.org Event whose eventSchedule repeats every week."""
+    end = meeting.end_time or schedule.clock(
+        meeting.start_time.hour * 60 + meeting.start_time.minute + schedule.DEFAULT_DURATION
+    )
+    places = []
+    if meeting.location_id:
+        location = meeting.location
+        place = {
+            "@type": "Place",
+            "name": location.name,
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": location.address,
+                "addressLocality": location.city,
+                "addressRegion": location.region,
+                "postalCode": location.postal_code,
+                "addressCountry": location.country,
+            },
+        }
+        if location.has_coordinates:
+            place["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": location.latitude,
+                "longitude": location.longitude,
+            }
+        places.append(place)
+    if meeting.is_online and meeting.conference_url:
+        places.append({"@type": "VirtualLocation", "url": meeting.conference_url})
+    event = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": meeting.name,
+        "description": f"A {meeting.group.name} meeting ({meeting.get_attendance_display()}).",
+        "url": page_url,
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": ATTENDANCE_MODES[meeting.attendance],
+        "startDate": occurrence.start.isoformat(),
+        "endDate": occurrence.end.isoformat(),
+        "eventSchedule": {
+            "@type": "Schedule",
+            "byDay": f"https://schema.org/{SCHEMA_DAYS[meeting.weekday]}",
+            "startTime": meeting.start_time.strftime("%H:%M"),
+            "endTime": end.strftime("%H:%M"),
+            "repeatFrequency": "P1W",
+            "scheduleTimezone": meeting.timezone,
+        },
+        "inLanguage": meeting.language,
+        "isAccessibleForFree": True,
+        "organizer": {"@type": "Organization", "name": meeting.group.name},
+    }
+    if meeting.group.website:
+        event["organizer"]["url"] = meeting.group.website
+    if places:
+        event["location"] = places[0] if len(places) == 1 else places
+    return event
