@@ -1,3 +1,4 @@
+import csv
 import json
 import logging
 import math
@@ -13,16 +14,18 @@ from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import condition, require_http_methods, require_safe
 
-from groups import calendars, schedule
+from groups import calendars, feeds, schedule
 from groups.filters import MeetingFilter
 from groups.forms import SuggestionForm
 from groups.models import Meeting, SupportGroup
+from groups.vocabulary import PROGRAMS
 
 PAGE_SIZE = 20
 MAX_PAGE = 5000
@@ -315,3 +318,57 @@ def suggest_meeting(request):
 @require_safe
 def suggest_thanks(request):
     return render(request, "groups/suggest_thanks.html")
+
+
+# Meeting data out: the Meeting Guide feed and a CSV of search results (see groups/feeds.py).
+FEED_MAX_AGE = 300
+MAX_CSV_ROWS = 10000
+
+
+def feed_programs(request):
+    return sorted(set(request.GET.getlist("program")))
+
+
+def cached_feed_version(request):
+    # condition() asks for the ETag and the date separately; one aggregate query answers both.
+    if not hasattr(request, "feed_version"):
+        request.feed_version = feeds.feed_version(feed_programs(request))
+    return request.feed_version
+
+
+@require_safe
+@condition(
+    etag_func=lambda request: cached_feed_version(request)[0],
+    last_modified_func=lambda request: cached_feed_version(request)[1],
+)
+def meetings_json(request):
+    programs = feed_programs(request)
+    unknown = set(programs) - set(PROGRAMS)
+    if unknown:
+        return HttpResponseBadRequest(
+            f"Unknown program {', '.join(sorted(unknown))}; use {', '.join(PROGRAMS)}.",
+            content_type="text/plain; charset=utf-8",
+        )
+    records = feeds.meeting_guide_feed(feeds.feed_queryset(programs), request.build_absolute_uri)
+    response = JsonResponse(records, safe=False, json_dumps_params={"ensure_ascii": False})
+    # A public, read-only feed: apps such as TSML UI fetch it from other sites' pages.
+    response["Access-Control-Allow-Origin"] = "*"
+    patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
+    return response
+
+
+@require_safe
+def meetings_csv(request):
+    # Bound even without parameters, as on the results page: no search means no rows.
+    filterset = MeetingFilter(request.GET, queryset=search_queryset().filter(is_sample=False))
+    if not filterset.is_valid():
+        return HttpResponseBadRequest(
+            "These search choices are not valid.", content_type="text/plain; charset=utf-8"
+        )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="meetings.csv"'
+    writer = csv.DictWriter(response, fieldnames=feeds.CSV_COLUMNS + feeds.CSV_SEARCH_COLUMNS)
+    writer.writeheader()
+    for meeting in filterset.qs[:MAX_CSV_ROWS]:
+        writer.writerow(feeds.csv_row(meeting, request.build_absolute_uri))
+    return response

@@ -1,0 +1,158 @@
+"""Meeting data out: the Meeting Guide JSON feed and CSV rows.
+
+The Meeting Guide format (code4recovery/spec, README.md) is what 12-step sites and the apps that
+read them speak, so our feed follows it field for field. Three choices of ours:
+
+- Sample meetings are never in the feed or the CSV: other apps would show invented meetings as real.
+- Contact details are never exported; they stay on our own pages, where their owners chose to
+  publish them.
+- ``attendance_option`` (``in_person``, ``online``, ``hybrid``), the field TSML UI reads, is added
+  because the spec itself only lets a reader guess attendance from the conference fields.
+
+The CSV columns are the feed's keys, so a spreadsheet exported here imports back with
+``manage.py import_meetings --format csv``.
+"""
+
+import hashlib
+from datetime import UTC
+
+from django.db.models import Count, Max, Q
+
+from groups.models import Attendance, Meeting, Philosophy
+from groups.vocabulary import LANGUAGES
+
+SECULAR_TYPE = "A"
+UPDATED_FORMAT = "%Y-%m-%d %H:%M:%S"
+DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+ATTENDANCE_OPTIONS = {
+    Attendance.IN_PERSON: "in_person",
+    Attendance.ONLINE: "online",
+    Attendance.HYBRID: "hybrid",
+}
+CSV_COLUMNS = [
+    "slug", "name", "program", "day", "time", "end_time", "timezone", "attendance", "types",
+    "language", "location", "address", "city", "state", "postal_code", "country", "latitude",
+    "longitude", "location_notes", "conference_url", "conference_url_notes", "conference_phone",
+    "conference_phone_notes", "notes", "url", "updated",
+]  # fmt: skip
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Only the CSV export of a search has these; an import ignores them.
+CSV_SEARCH_COLUMNS = ["distance_km"]
+
+
+def feed_queryset(programs=()):
+    """Meetings the feed lists: active and real, of the given program slugs (all when empty)."""
+    meetings = Meeting.objects.active().filter(is_sample=False)
+    if programs:
+        meetings = meetings.filter(group__slug__in=programs)
+    return meetings.select_related("group", "location").prefetch_related("formats")
+
+
+def feed_version(programs=()):
+    """(ETag, last modified) of the feed for these programs, from one aggregate query.
+
+    The newest change to any of the programs' meetings (deactivation included) or their places
+    dates the feed; the count of listed meetings catches a deletion, which leaves no date behind.
+    """
+    meetings = Meeting.objects.all()
+    if programs:
+        meetings = meetings.filter(group__slug__in=programs)
+    listed = Q(is_active=True, is_sample=False)
+    found = meetings.aggregate(
+        meeting=Max("updated", filter=Q(is_sample=False)),
+        place=Max("location__updated", filter=listed),
+        listed=Count("pk", filter=listed),
+    )
+    stamps = [stamp for stamp in (found["meeting"], found["place"]) if stamp is not None]
+    last_modified = max(stamps) if stamps else None
+    key = f"{sorted(programs)}|{found['listed']}|{last_modified.isoformat() if stamps else ''}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32], last_modified
+
+
+def meeting_types(meeting):
+    """The meeting's type codes: its language first, then its formats, then A when secular."""
+    language_code = LANGUAGES.get(meeting.language, (None, None, None))[1]
+    codes = [language_code] if language_code else []
+    codes += sorted(fmt.code for fmt in meeting.formats.all() if fmt.code not in codes)
+    if meeting.group.philosophy == Philosophy.SECULAR and SECULAR_TYPE not in codes:
+        codes.append(SECULAR_TYPE)
+    return codes
+
+
+def last_updated(meeting):
+    stamps = [meeting.updated]
+    if meeting.location is not None:
+        stamps.append(meeting.location.updated)
+    return max(stamps).astimezone(UTC).strftime(UPDATED_FORMAT)
+
+
+def meeting_guide_record(meeting, absolute_url):
+    """One meeting as a Meeting Guide feed entry; ``absolute_url`` turns a path into a URL."""
+    record = {
+        "name": meeting.name,
+        "slug": meeting.slug,
+        "day": meeting.weekday,
+        "time": meeting.start_time.strftime("%H:%M"),
+    }
+    if meeting.end_time is not None:
+        record["end_time"] = meeting.end_time.strftime("%H:%M")
+    record.update(
+        timezone=meeting.timezone,
+        types=meeting_types(meeting),
+        notes=meeting.notes,
+        attendance_option=ATTENDANCE_OPTIONS[meeting.attendance],
+    )
+    location = meeting.location
+    if location is not None:
+        record.update(
+            location=location.name,
+            location_notes=location.directions,
+            formatted_address=location.formatted_address,
+            address=location.address,
+            city=location.city,
+            state=location.region,
+            postal_code=location.postal_code,
+            country=location.country,
+        )
+        if location.has_coordinates:
+            record.update(latitude=location.latitude, longitude=location.longitude)
+    for field in ("conference_url", "conference_url_notes", "conference_phone",
+                  "conference_phone_notes"):  # fmt: skip
+        if getattr(meeting, field):
+            record[field] = getattr(meeting, field)
+    record.update(
+        group=meeting.group.name,
+        url=absolute_url(meeting.get_absolute_url()),
+        updated=last_updated(meeting),
+    )
+    return record
+
+
+def meeting_guide_feed(meetings, absolute_url):
+    return [meeting_guide_record(meeting, absolute_url) for meeting in meetings]
+
+
+def csv_row(meeting, absolute_url):
+    """One meeting as a row of CSV_COLUMNS (and the search columns when it has them)."""
+    record = meeting_guide_record(meeting, absolute_url)
+    row = {column: record.get(column, "") for column in CSV_COLUMNS}
+    row.update(
+        program=meeting.group.slug,
+        day=DAY_NAMES[meeting.weekday],
+        attendance=meeting.attendance,
+        language=meeting.language,
+        types=", ".join(record["types"]),
+    )
+    distance = getattr(meeting, "distance_km", None)
+    row["distance_km"] = f"{distance:.2f}" if distance is not None else ""
+    return {column: spreadsheet_safe(value) for column, value in row.items()}
+
+
+def spreadsheet_safe(value):
+    """Text a spreadsheet will not run as a formula: a leading = + - or @ gets an apostrophe.
+
+    The importer takes the apostrophe off again, so a dial-in number like +1 646... survives.
+    """
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
