@@ -76,8 +76,13 @@ def test_feed_gives_meeting_guide_fields(client, meetings):
     assert record["location"] == "St. Mark's Church"
     assert record["location_notes"] == "Basement, room 4."
     assert record["formatted_address"] == "1025 NW 21st Ave, Portland, OR 97209, US"
-    assert (record["address"], record["city"], record["state"], record["postal_code"],
-            record["country"]) == ("1025 NW 21st Ave", "Portland", "OR", "97209", "US")  # fmt: skip
+    assert (
+        record["address"],
+        record["city"],
+        record["state"],
+        record["postal_code"],
+        record["country"],
+    ) == ("1025 NW 21st Ave", "Portland", "OR", "97209", "US")
     assert (record["latitude"], record["longitude"]) == (45.5234, -122.6762)
     assert record["group"] == "Narcotics Anonymous"
     assert record["url"] == f"http://testserver/meetings/{clean_start.slug}/"
@@ -150,8 +155,9 @@ def test_feed_is_compressed_for_clients_that_accept_gzip(client, meetings):
     assert {record["name"] for record in records} == {"Clean Start", "SMART Online"}
 
 
-def test_feed_queries_do_not_grow_with_meetings(client, meetings, make_meeting,
-                                                 django_assert_max_num_queries):  # fmt: skip
+def test_feed_queries_do_not_grow_with_meetings(
+    client, meetings, make_meeting, django_assert_max_num_queries
+):
     for n in range(10):
         make_meeting(name=f"Extra {n}", formats=["O", "BE"])
     # Version aggregate, meetings with program and place, their formats.
@@ -215,8 +221,11 @@ def test_csv_gives_the_search_results_in_order(client, meetings, make_meeting, m
     first = rows[0]
     assert list(first)[: len(CSV_COLUMNS)] == CSV_COLUMNS
     assert (first["program"], first["day"], first["time"], first["end_time"]) == (
-        "na", "Monday", "19:00", "20:30",
-    )  # fmt: skip
+        "na",
+        "Monday",
+        "19:00",
+        "20:30",
+    )
     assert first["types"] == "S, D, O" and first["language"] == "es"
     assert first["distance_km"] == "0.00"
     expected = great_circle((45.5234, -122.6762), (45.60, -122.60)).km
