@@ -507,6 +507,17 @@ class ChangeRequestAdmin(EditorPermissions, admin.ModelAdmin):
 
     def approve(self, request, change_request):
         """Approve one request, telling the reviewer what happened; True when applied."""
+        ids = editor_program_ids(request)
+        target = change_request.proposed.get("program")
+        editable = SupportGroup.objects.filter(slug=target, pk__in=ids or [])
+        if ids is not None and target and not editable.exists():
+            self.message_user(
+                request,
+                f"{change_request} was not applied: it moves the meeting to a program you "
+                "do not edit. Ask that program's editors or an administrator.",
+                messages.ERROR,
+            )
+            return False
         problems = []
 
         def locate_quietly(location):

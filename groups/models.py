@@ -802,7 +802,7 @@ class ChangeRequest(models.Model):
         return emails or list(users.filter(is_superuser=True).values_list("email", flat=True))
 
     def comparison(self):
-        """Rows of (label, current, proposed) for every proposed value."""
+        """Rows of (label, current, proposed) for every proposed value, as people read them."""
         meeting = self.meeting
         location = meeting.location if meeting else None
         rows = []

@@ -561,6 +561,19 @@ def test_unknown_proposed_fields_are_refused_in_the_form(admin_client, correctio
     assert "Unknown fields: is_sample" in response.text
 
 
+def test_editors_cannot_move_a_meeting_to_a_program_they_do_not_edit(editor_client, correction):
+    correction.proposed = {"program": "smart"}
+    correction.save()
+    response = editor_client.post(
+        admin_url("changerequest_changelist"),
+        {"action": "approve_selected", "_selected_action": [correction.pk]},
+        follow=True,
+    )
+    assert "a program you do not edit" in response.text
+    correction.refresh_from_db()
+    assert correction.is_pending and correction.meeting.group.slug == "na"
+
+
 def test_rejecting_changes_nothing(editor_client, na_editor, correction):
     editor_client.post(
         admin_url("changerequest_change", correction.pk),
