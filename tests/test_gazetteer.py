@@ -14,7 +14,14 @@ def test_gazetteer_is_a_geopy_geocoder_chosen_by_setting(settings):
     assert isinstance(get_geocoder(), Gazetteer)
     assert isinstance(get_geocoder(), Geocoder)
     settings.GEOCODER = "nominatim"
-    assert type(get_geocoder()).__name__ == "Nominatim"
+    settings.GEOCODER_USER_AGENT, settings.GEOCODER_TIMEOUT = "test-directory", 3.0
+    network = get_geocoder()
+    # Nominatim behind a one-request-a-second limit and Django's cache (see test_curation).
+    assert type(network.geocoder).__name__ == "Nominatim"
+    assert network.geocoder.headers["User-Agent"] == "test-directory"
+    assert network.geocoder.timeout == 3.0
+    assert network._geocode.min_delay_seconds == 1
+    assert get_geocoder() is network  # One per process, so the limit spans requests.
 
 
 @pytest.mark.parametrize(
