@@ -12,6 +12,9 @@ from groups.models import KM_PER_MILE, Attendance, Meeting, Philosophy, Sort, We
 from groups.vocabulary import FORMATS, LANGUAGES, PROGRAMS
 
 DEFAULT_RADIUS_KM = 25
+# Online meetings run all week all over the world: list those in progress or starting within a
+# day, unless the person picked days or a "starting within" window of their own.
+ONLINE_HOURS = 24
 UNITS = [("km", "km"), ("mi", "miles")]
 TIMES_OF_DAY = {
     # (label, start minute inclusive, end minute exclusive); night wraps past midnight.
@@ -166,6 +169,13 @@ class MeetingFilter(django_filters.FilterSet):
         return [*current, Attendance.ONLINE] if Attendance.ONLINE not in current else None
 
     @property
+    def online_window_note(self):
+        """The hours of online meetings listed by default, when that limit applies."""
+        data = self.form.cleaned_data
+        listed = Attendance.ONLINE in (data.get("attendance") or [])
+        return ONLINE_HOURS if listed and not data.get("day") and data.get("soon") is None else None
+
+    @property
     def is_searching(self):
         """True when there is somewhere to search: a place, or online meetings."""
         data = self.form.cleaned_data
@@ -189,6 +199,7 @@ class MeetingFilter(django_filters.FilterSet):
             prefer_philosophy=data.get("prefer_philosophy") or "",
             prefer_formats=data.get("prefer_format") or [],
             sort=data.get("sort") or "",
+            online_hours=None if data.get("day") else ONLINE_HOURS,
             now=self.now,
         )
 

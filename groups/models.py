@@ -1,7 +1,9 @@
 import math
+import operator
 import zoneinfo
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
+from functools import reduce
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -13,7 +15,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
-    IntegerField,
+    Max,
     OuterRef,
     Q,
     Value,
@@ -209,7 +211,7 @@ class Sort(models.TextChoices):
 
 # How the "best" score trades distance against preferences and time (see MeetingQuerySet.search).
 PREFERRED_PHILOSOPHY_FACTOR = 0.5
-PREFERRED_FORMAT_FACTORS = {1: 0.75, 2: 0.5625, 3: 0.421875}
+PREFERRED_FORMAT_FACTORS = {1: 0.6, 2: 0.36, 3: 0.216}
 KM_PER_HOUR_UNTIL_START = 0.1
 
 
@@ -260,49 +262,60 @@ class MeetingQuerySet(models.QuerySet):
         cutoff = (today or date.today()) - timedelta(days=STALE_AFTER_DAYS)
         return self.filter(Q(last_verified__isnull=True) | Q(last_verified__lt=cutoff))
 
+    def zone_offsets(self):
+        """The distinct (time zone, stored standard offset) pairs among these meetings."""
+        return set(self.order_by().values_list("timezone", "std_offset").distinct())
+
     def with_minutes_until(self, now=None, zones=None):
         """Annotate ``minutes_until`` the next start (0 while in progress) and ``in_progress``.
 
-        A meeting's clock is its own zone's. Zones whose wall clocks agree right now (same week
-        minute, same offset changes in the coming week) share one SQL branch, so a search costs
-        one condition per distinct local time among its candidates, not per meeting. ``zones``
-        saves the query for the distinct zones when the caller already has them.
+        Each meeting stores its start as a UTC week minute at its zone's standard offset. Now,
+        most zones are on standard time; for the few on daylight time the start moves by the
+        difference. So the SQL needs one branch per (difference, standard offset) among the
+        candidates (usually one or two), plus one per offset change due in the coming week, and
+        nothing per meeting. A row whose zone's standard offset changed since it was saved
+        still comes out right: its stored offset is part of the branch. ``zones`` (from
+        zone_offsets) saves the query when the caller already has them.
         """
         now = now or timezone.now()
         if zones is None:
-            zones = set(self.order_by().values_list("timezone", flat=True).distinct())
-        windows = defaultdict(list)
-        for name in sorted(zones):
+            zones = self.zone_offsets()
+        utc_now = now.astimezone(UTC)
+        now_minute = schedule.week_minute(schedule.sunday_weekday(utc_now), utc_now)
+        differences = defaultdict(list)
+        changes = defaultdict(list)
+        for name, std_offset in sorted(zones):
             try:
-                windows[schedule.zone_window(zoneinfo.ZoneInfo(name), now)].append(name)
+                zone = zoneinfo.ZoneInfo(name)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 continue
-        if not windows:
-            return self.annotate(
-                minutes_until=Value(None, output_field=IntegerField()),
-                in_progress=Value(False),
-            )
-        # Largest groups first: most rows then stop at the first branch of the CASE.
-        groups = sorted(windows.items(), key=lambda item: -len(item[1]))
-        zone_now = Case(
-            *[When(timezone__in=names, then=Value(window.now_minute)) for window, names in groups],
-            output_field=IntegerField(),
-        )
+            difference = schedule.minutes(now.astimezone(zone).utcoffset()) - std_offset
+            if difference:
+                differences[(difference, std_offset)].append(name)
+            coming = schedule.offset_changes(zone, now.replace(second=0, microsecond=0))
+            if coming:
+                changes[coming].append(name)
         week = Value(schedule.MINUTES_PER_WEEK)
-        wall_delta = (F("week_minute") - zone_now + week) % week
-        elapsed = (zone_now - F("week_minute") + week) % week
-        shifts = []
-        for window, names in groups:
+        shift_now = Case(
+            *[
+                When(std_offset=std_offset, timezone__in=names, then=Value(difference))
+                for (difference, std_offset), names in differences.items()
+            ],
+            default=Value(0),
+        )
+        wall_delta = (F("utc_week_minute") - shift_now - Value(now_minute) + week * 2) % week
+        coming_shifts = []
+        for coming, names in changes.items():
             passed = 0
-            for minutes_ahead, change in window.changes:
+            for minutes_ahead, change in coming:
                 # Past an offset change, a wall-clock time comes `change` minutes sooner.
                 reached = GreaterThanOrEqual(wall_delta, minutes_ahead + passed)
-                shifts.append(When(Q(timezone__in=names) & Q(reached), then=Value(change)))
+                coming_shifts.append(When(Q(timezone__in=names) & Q(reached), then=Value(change)))
                 passed += change
         real_delta = wall_delta
-        if shifts:
-            real_delta = wall_delta - Case(*shifts, default=Value(0))
-        running = LessThan(elapsed, F("duration"))
+        if coming_shifts:
+            real_delta = wall_delta - Case(*coming_shifts, default=Value(0))
+        running = LessThan((week - wall_delta) % week, F("duration"))
         return self.annotate(
             minutes_until=Case(When(running, then=Value(0)), default=real_delta),
             in_progress=ExpressionWrapper(Q(running), output_field=BooleanField()),
@@ -311,6 +324,72 @@ class MeetingQuerySet(models.QuerySet):
     def starting_within(self, hours, now=None, zones=None):
         """Meetings in progress now or starting within ``hours``, each in its own time zone."""
         return self.with_minutes_until(now, zones).filter(minutes_until__lte=int(hours * 60))
+
+    def _candidate_zones(self, local, include_online):
+        """(zone, standard offset, longest duration) among local and, if asked, online meetings.
+
+        One query: local candidates through the location index, online ones through a covering
+        index over all online meetings (a superset costs nothing but a spare CASE branch).
+        """
+        parts = []
+        columns = ("timezone", "std_offset")
+        if local is not None:
+            parts.append(
+                self.filter(local)
+                .order_by()
+                .values_list(*columns)
+                .annotate(longest=Max("duration"))
+            )
+        if include_online:
+            parts.append(
+                Meeting.objects.filter(attendance=Attendance.ONLINE).order_by()
+                .values_list(*columns).annotate(longest=Max("duration"))
+            )  # fmt: skip
+        if not parts:
+            return []
+        return list(parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0])
+
+    @staticmethod
+    def _online_window(now, horizon, zones):
+        """Conditions that pick online meetings in progress or starting within ``horizon`` min.
+
+        Each condition is a range of stored UTC start minutes, so an index serves it; the exact
+        test (daylight saving included) follows in SQL on the few rows the ranges let through.
+        """
+        online = Q(attendance=Attendance.ONLINE)
+        week = schedule.MINUTES_PER_WEEK
+        longest = max((duration for _, _, duration in zones), default=0)
+        if horizon is None or horizon + longest + 120 >= week:
+            return [online]
+        utc_now = now.astimezone(UTC)
+        now_minute = schedule.week_minute(schedule.sunday_weekday(utc_now), utc_now)
+        shifts = {0}
+        for name, std_offset, _ in zones:
+            try:
+                zone = zoneinfo.ZoneInfo(name)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                continue
+            shifts.add(schedule.minutes(now.astimezone(zone).utcoffset()) - std_offset)
+        ranges = []
+        for shift in sorted(shifts):
+            # A margin of an hour either side covers an offset change inside the window.
+            start = now_minute + shift - longest - 60
+            ranges.append((start, start + longest + horizon + 120))
+        merged = []
+        for start, end in sorted(ranges):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+        terms = []
+        for start, end in merged:
+            low, high = start % week, end % week
+            if low <= high:
+                terms.append(online & Q(utc_week_minute__gte=low, utc_week_minute__lte=high))
+            else:
+                terms.append(online & Q(utc_week_minute__gte=low))
+                terms.append(online & Q(utc_week_minute__lte=high))
+        return terms
 
     def search(
         self,
@@ -323,6 +402,7 @@ class MeetingQuerySet(models.QuerySet):
         prefer_philosophy="",
         prefer_formats=(),
         sort="",
+        online_hours=None,
         now=None,
     ):
         """Find meetings for someone at ``point`` (latitude, longitude), ranked and explained.
@@ -332,13 +412,15 @@ class MeetingQuerySet(models.QuerySet):
            with the meetings nearby rather than with all meetings.
         2. Their great-circle distance is the haversine formula, computed in the database with
            Django's math functions (the same on SQLite and PostgreSQL); rows past the radius go.
-        3. Online-only meetings have no place: when asked for, they join whatever the radius.
+        3. Online-only meetings have no place: when asked for, they join whatever the radius,
+           those in progress or starting within ``online_hours`` (or ``soon_hours``; None
+           means the whole week), picked by ranges on their stored UTC start minute.
         4. Each candidate's next start is worked out in its own time zone (with_minutes_until);
            ``soon_hours`` keeps meetings in progress or starting within that many hours.
         5. Preferences are soft: ``philosophy_match`` and ``formats_matched`` count what fits.
         6. The "best" score, in kilometre-equivalents (lower is better), is
               (distance_km + 1) * 0.5 if the philosophy is preferred
-                                * 0.75 per preferred format present (up to three)
+                                * 0.6 per preferred format present (up to three)
               + 0.1 km per hour until the meeting starts.
            So with a secular preference a secular meeting 5 km away (3.0) beats a twelve-step one
            3 km away (4.0), but one 40 km away (20.5) does not.
@@ -349,19 +431,26 @@ class MeetingQuerySet(models.QuerySet):
         now = now or timezone.now()
         sort = sort or (Sort.BEST if point else Sort.SOONEST)
         local_kinds = [Attendance.IN_PERSON, Attendance.HYBRID]
-        wanted = Q(pk__in=[])
+        local = online = None
         if point is not None and include_local:
             latitude, longitude = point
             south, west, north, east = bounding_box(latitude, longitude, radius_km)
             nearby = Location.objects.in_box(south, west, north, east).values("pk")
             # "Not online-only" rather than "in person or hybrid": a negation cannot use the
             # attendance index, so the planner drives the query from the nearby locations.
-            wanted |= Q(location__in=nearby) & ~Q(attendance=Attendance.ONLINE)
+            local = Q(location__in=nearby) & ~Q(attendance=Attendance.ONLINE)
+        zones = self._candidate_zones(local, include_online)
+        horizon = None
         if include_online:
-            wanted |= Q(attendance=Attendance.ONLINE)
-        queryset = self.filter(wanted)
+            hours = soon_hours if soon_hours is not None else online_hours
+            horizon = int(hours * 60) if hours is not None else None
+            online = self._online_window(now, horizon, zones)
+        wanted = [term for term in (local, *(online or [])) if term is not None]
+        if not wanted:
+            return self.none()
+        queryset = self.filter(reduce(operator.or_, wanted))
 
-        if point is not None and include_local:
+        if local is not None:
             # Comparing haversine terms avoids a square root and arcsine per row in the filter.
             within = math.sin(radius_km / (2 * EARTH_RADIUS_KM)) ** 2
             term = haversine_terms(latitude, longitude, "location__")
@@ -378,10 +467,13 @@ class MeetingQuerySet(models.QuerySet):
         else:
             queryset = queryset.annotate(distance_km=Value(None, output_field=FloatField()))
 
-        zones = set(queryset.order_by().values_list("timezone", flat=True).distinct())
-        queryset = queryset.with_minutes_until(now, zones)
+        queryset = queryset.with_minutes_until(now, {(name, std) for name, std, _ in zones})
         if soon_hours is not None:
             queryset = queryset.filter(minutes_until__lte=int(soon_hours * 60))
+        elif horizon is not None:
+            queryset = queryset.filter(
+                ~Q(attendance=Attendance.ONLINE) | Q(minutes_until__lte=horizon)
+            )
 
         philosophy_match = (
             Q(group__philosophy=prefer_philosophy) if prefer_philosophy else Q(pk__in=[])
@@ -430,6 +522,9 @@ class MeetingQuerySet(models.QuerySet):
 
 class Meeting(models.Model):
     """One weekly meeting of a program, at a place, online, or both."""
+
+    # Set by fill_derived_fields(); bulk_update callers must list them.
+    DERIVED_FIELDS = ("week_minute", "duration", "utc_week_minute", "std_offset")
 
     group = models.ForeignKey(
         SupportGroup, on_delete=models.PROTECT, related_name="meetings", verbose_name="program"
@@ -495,6 +590,10 @@ class Meeting(models.Model):
     # Derived from weekday, start and end so time windows are integer arithmetic in SQL.
     week_minute = models.PositiveSmallIntegerField(editable=False, default=0)
     duration = models.PositiveSmallIntegerField(editable=False, default=60)
+    # The start as a UTC week minute at the zone's standard offset (also stored): see
+    # MeetingQuerySet.with_minutes_until.
+    utc_week_minute = models.PositiveSmallIntegerField(editable=False, default=0)
+    std_offset = models.SmallIntegerField(editable=False, default=0)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -502,7 +601,13 @@ class Meeting(models.Model):
         ordering = ["weekday", "start_time", "name"]
         indexes = [
             # Covers the distinct-time-zone query a search makes over online meetings.
-            models.Index(fields=["attendance", "timezone"], name="meeting_attendance_zone"),
+            # Cover the search's query for the time zones of all online meetings.
+            models.Index(
+                fields=["attendance", "timezone", "std_offset", "duration"],
+                name="meeting_attendance_zone",
+            ),
+            # Online meetings starting soon: ranges of stored UTC start minutes.
+            models.Index(fields=["attendance", "utc_week_minute"], name="meeting_online_start"),
             models.Index(fields=["is_sample"], name="meeting_sample"),
         ]
         constraints = [
@@ -566,10 +671,13 @@ class Meeting(models.Model):
             raise ValidationError(errors)
 
     def fill_derived_fields(self):
-        self.week_minute = schedule.week_minute(self.weekday, self.start_time)
-        self.duration = schedule.duration_minutes(self.start_time, self.end_time)
+        """Set the fields kept for fast time windows; callers of bulk_create must call this."""
         if not self.timezone and self.location_id and self.location.timezone:
             self.timezone = self.location.timezone
+        self.week_minute = schedule.week_minute(self.weekday, self.start_time)
+        self.duration = schedule.duration_minutes(self.start_time, self.end_time)
+        self.std_offset = schedule.standard_offset(self.timezone)
+        self.utc_week_minute = (self.week_minute - self.std_offset) % schedule.MINUTES_PER_WEEK
 
     def unique_slug(self):
         base = slugify(f"{self.name} {self.get_weekday_display()}")[:200] or "meeting"

@@ -9,6 +9,7 @@ are exact.
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MINUTES_PER_DAY = 24 * 60
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
@@ -22,6 +23,20 @@ def sunday_weekday(moment):
 
 def week_minute(weekday, clock):
     return weekday * MINUTES_PER_DAY + clock.hour * 60 + clock.minute
+
+
+def minutes(delta):
+    return int(delta.total_seconds() // 60)
+
+
+@lru_cache(maxsize=1024)
+def standard_offset(zone_name):
+    """The zone's standard (not daylight-saving) UTC offset in minutes, per current tz data."""
+    try:
+        local = datetime.now(UTC).astimezone(ZoneInfo(zone_name))
+    except (ZoneInfoNotFoundError, ValueError):
+        return 0
+    return minutes(local.utcoffset() - local.dst())
 
 
 def duration_minutes(start_time, end_time):
@@ -63,31 +78,6 @@ def next_occurrence(weekday, start_time, end_time, zone, now):
         if end > now:
             return Occurrence(start=start, end=end, in_progress=start <= now)
         day += timedelta(weeks=1)
-
-
-@dataclass(frozen=True)
-class ZoneWindow:
-    """What a zone's wall clock shows over a span of real time starting now.
-
-    ``now_minute`` and ``end_minute`` are week minutes on the wall clock at the start and end of
-    the span. ``changes`` lists each UTC offset change in the coming week as (real minutes from
-    now, change in minutes): a meeting whose wall-clock distance from now is at or past such a
-    point starts that many minutes sooner in real time.
-    """
-
-    now_minute: int
-    end_minute: int
-    changes: tuple[tuple[int, int], ...]
-
-
-def zone_window(zone, now, hours=0):
-    local_now = now.astimezone(zone)
-    local_end = (now + timedelta(hours=hours)).astimezone(zone)
-    return ZoneWindow(
-        now_minute=week_minute(sunday_weekday(local_now), local_now),
-        end_minute=week_minute(sunday_weekday(local_end), local_end),
-        changes=offset_changes(zone, now.replace(second=0, microsecond=0)),
-    )
 
 
 @lru_cache(maxsize=2048)

@@ -33,6 +33,11 @@ def test_gazetteer_is_a_geopy_geocoder_chosen_by_setting(settings):
         ("London, GB", "ENG", "GB", 51.51, -0.13),
         ("portland oregon", "OR", "US", 45.52, -122.68),
         ("London, ON", "ON", "CA", 42.98, -81.23),
+        ("New York", "NY", "US", 40.71, -74.01),
+        ("Saint Louis", "MO", "US", 38.63, -90.20),
+        ("Ft Worth", "TX", "US", 32.73, -97.32),
+        # Too small for the city list: found from its ZIP code centroid.
+        ("Sisters, OR", "OR", "US", 44.29, -121.55),
     ],
 )
 def test_places_resolve(gazetteer, query, region, country, latitude, longitude):

@@ -182,13 +182,24 @@ def test_filter_by_program_philosophy_and_attendance(meeting_at, make_meeting, p
     smart = meeting_at(PORTLAND, group=programs["smart"], attendance=Attendance.HYBRID,
                        conference_url="https://meet.example.org/s")  # fmt: skip
     online = make_meeting(attendance=Attendance.ONLINE, group=programs["lifering"])
+    monday_afternoon = datetime(2026, 6, 1, 20, 0, tzinfo=UTC)  # three hours before it starts
     assert set(run_filter({"q": "Portland, OR"})) == {na, smart}
     assert run_filter({"q": "Portland, OR", "philosophy": "secular"}) == [smart]
     assert run_filter({"q": "Portland, OR", "program": ["na"]}) == [na]
-    assert set(run_filter({"q": "Portland, OR", "attendance": ["online", "hybrid"]})) == {
-        smart, online,
-    }  # fmt: skip
-    assert run_filter({"attendance": ["online"]}) == [online]
+    both = {"q": "Portland, OR", "attendance": ["online", "hybrid"]}
+    assert set(run_filter(both, now=monday_afternoon)) == {smart, online}
+    assert run_filter({"attendance": ["online"]}, now=monday_afternoon) == [online]
+
+
+def test_online_meetings_listed_for_the_coming_day_unless_asked_for_more(make_meeting):
+    online = make_meeting(attendance=Attendance.ONLINE, timezone="America/New_York")
+    monday_afternoon = datetime(2026, 6, 1, 20, 0, tzinfo=UTC)  # starts in 3 h (19:00 EDT)
+    saturday = datetime(2026, 6, 6, 20, 0, tzinfo=UTC)  # starts in 2 days
+    online_only = {"attendance": ["online"]}
+    assert run_filter(online_only, now=monday_afternoon) == [online]
+    assert run_filter(online_only, now=saturday) == []
+    assert run_filter({**online_only, "soon": "72"}, now=saturday) == [online]
+    assert run_filter({**online_only, "day": ["1"]}, now=saturday) == [online]
 
 
 def test_formats_must_all_be_present(meeting_at):
@@ -269,8 +280,15 @@ def test_results_page_shows_count_distance_reasons_and_time(client, meeting_at, 
     assert zone_name in page
 
 
+def in_two_hours(zone_name):
+    """(weekday, start time) two hours from now on the zone's wall clock."""
+    later = datetime.now(zoneinfo.ZoneInfo(zone_name)) + timedelta(hours=2)
+    return {"weekday": schedule.sunday_weekday(later), "start_time": time(later.hour, 0)}
+
+
 def test_online_results_show_the_searchers_time(client, make_meeting):
-    make_meeting(attendance=Attendance.ONLINE, timezone="Europe/London", name="London Online")
+    make_meeting(attendance=Attendance.ONLINE, timezone="Europe/London", name="London Online",
+                 **in_two_hours("Europe/London"))  # fmt: skip
     page = client.get(
         reverse("groups:meeting_list"), {"q": "Portland, OR", "attendance": "online"}
     ).content.decode()
