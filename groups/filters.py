@@ -208,6 +208,7 @@ class MeetingFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         meeting.occurrence = meeting.next_occurrence(self.now)
         meeting.when = schedule.describe_start(meeting.occurrence, self.now)
+        meeting.when_text = schedule.format_span(meeting.occurrence)
         meeting.distance = None
         if getattr(meeting, "distance_km", None) is not None:
             factor = 1 / KM_PER_MILE if self.distance_unit == "mi" else 1
@@ -215,7 +216,9 @@ class MeetingFilter(django_filters.FilterSet):
         zone = self.form.searcher_zone
         meeting.searcher_time = None
         if meeting.is_online and zone and zone.key != meeting.timezone:
-            meeting.searcher_time = meeting.occurrence.start.astimezone(zone)
+            meeting.searcher_time = schedule.format_moment(
+                meeting.occurrence.start.astimezone(zone)
+            )
         reasons = [meeting.distance or ("online" if meeting.is_online else "")]
         if data.get("prefer_philosophy") or not data.get("philosophy"):
             reasons.append(meeting.group.get_philosophy_display().lower())

@@ -130,3 +130,14 @@ def describe_start(occurrence, now):
     if days == 1:
         return f"tomorrow {at}"
     return f"{start.strftime('%a')} {at}"
+
+
+def format_moment(moment):
+    """'Friday 19:00 PST': a weekday and wall-clock time in the moment's own zone."""
+    return f"{moment.strftime('%A %H:%M')} {moment.tzname()}"
+
+
+def format_span(occurrence):
+    """'Friday 19:00–20:00 PST', in the meeting's own zone."""
+    start, end = occurrence.start, occurrence.end
+    return f"{start.strftime('%A %H:%M')}–{end.strftime('%H:%M')} {start.tzname()}"
