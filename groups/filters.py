@@ -24,17 +24,13 @@ TIMES_OF_DAY = {
     "night": ("Night (21:00–4:00)", 21 * 60, 4 * 60),
 }
 PROGRAM_CHOICES = [(slug, name) for slug, (name, _, _) in PROGRAMS.items()]
-# Long choice lists are given as callables: Django deep-copies a list for every form it builds.
+# The long format list is given as a callable: Django deep-copies a list for every form it builds.
 _FORMAT_CHOICES = [(term.code, term.name) for term in FORMATS]
 _LANGUAGE_CHOICES = [(code, name) for code, (name, _, _) in LANGUAGES.items()]
 
 
 def format_choices():
     return _FORMAT_CHOICES
-
-
-def language_choices():
-    return _LANGUAGE_CHOICES
 
 
 # Short phrases for why a result ranks where it does.
@@ -80,7 +76,7 @@ class MeetingFilter(django_filters.FilterSet):
     format = django_filters.MultipleChoiceFilter(
         label="Must have", choices=format_choices, method="filter_formats"
     )
-    language = django_filters.ChoiceFilter(label="Language", choices=language_choices)
+    language = django_filters.ChoiceFilter(label="Language", choices=_LANGUAGE_CHOICES)
     day = django_filters.MultipleChoiceFilter(
         label="Day",
         field_name="weekday",
