@@ -8,7 +8,9 @@
   var point = [parseFloat(data.lat), parseFloat(data.lng)];
   if (isNaN(point[0]) || isNaN(point[1])) return;
 
-  // Static files carry hashed names, so Leaflet cannot guess its marker images from its CSS path.
+  // Static files carry hashed names, so Leaflet cannot guess its marker images from its CSS path:
+  // give it whole URLs, and an empty image path so it does not put its guess in front of them.
+  L.Icon.Default.imagePath = "";
   L.Icon.Default.mergeOptions({
     iconUrl: data.iconUrl,
     iconRetinaUrl: data.iconRetinaUrl,

@@ -1,0 +1,119 @@
+"""Public pages in a real browser: search, geolocation, privacy, accessibility, small screens."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+RESULTS = reverse("groups:meeting_list") + "?q=Portland%2C+OR"
+
+
+def public_pages(site):
+    return {
+        "home": reverse("groups:home"),
+        "results": RESULTS,
+        "meeting": site["na"].get_absolute_url(),
+        "online meeting": site["online"].get_absolute_url(),
+        "program": reverse("groups:program", args=["smart"]),
+        "choosing": reverse("groups:choosing"),
+    }
+
+
+def test_type_a_place_filter_and_open_a_meeting(page, live_server, site):
+    page.goto(live_server.url + reverse("groups:home"))
+    page.get_by_label("Where are you?").fill("Portland, OR")
+    page.get_by_role("button", name="Find meetings").click()
+
+    results = page.locator(".result-list")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Portland")
+    expect(results.get_by_role("link", name="Hope Group")).to_be_visible()
+    expect(results.get_by_role("link", name="Tools for Change")).to_be_visible()
+
+    page.get_by_label("Philosophy", exact=True).select_option("secular")
+    page.get_by_role("button", name="Apply").click()
+    expect(results.get_by_role("link", name="Tools for Change")).to_be_visible()
+    expect(results.get_by_role("link", name="Hope Group")).to_have_count(0)
+    assert parse_qs(urlsplit(page.url).query)["philosophy"] == ["secular"]
+
+    results.get_by_role("link", name="Tools for Change").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tools for Change")
+    expect(page.locator(".schedule")).to_contain_text("Every Wednesday, 19:00–20:00")
+    expect(page.get_by_role("link", name="Directions on OpenStreetMap")).to_be_visible()
+
+
+def test_use_my_location_sends_only_two_decimals(browser, live_server, site):
+    context = browser.new_context(
+        geolocation={"latitude": 45.523456, "longitude": -122.676789},
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    page.goto(live_server.url + reverse("groups:home"))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Use my location").click()
+    query = parse_qs(urlsplit(page.url).query)
+    assert (query["lat"], query["lng"]) == (["45.52"], ["-122.68"])
+    assert "q" not in query
+    expect(page.locator(".result-list").get_by_role("link", name="Hope Group")).to_be_visible()
+    context.close()
+
+
+def test_no_console_errors_and_no_request_leaves_the_site(page, live_server, site, watch):
+    for url in public_pages(site).values():
+        page.goto(live_server.url + url)
+        expect(page.locator("h1")).to_be_visible()
+    assert (watch.failed, watch.errors) == ([], [])
+    assert watch.requests, "the pages made no requests at all"
+    assert [url for url in watch.requests if not url.startswith(live_server.url + "/")] == []
+
+
+def test_the_map_loads_tiles_and_marker_from_the_configured_server_only(
+    page, live_server, site, watch, settings
+):
+    # Any image stands in for a tile: what matters is where the browser is sent for it.
+    tile = "/static/vendor/leaflet/images/layers.png"
+    settings.MAP_TILE_URL = live_server.url + tile + "?z={z}&x={x}&y={y}"
+    settings.MAP_TILE_ATTRIBUTION = "Test tiles"
+    page.goto(live_server.url + site["na"].get_absolute_url())
+    expect(page.locator(".leaflet-marker-icon")).to_be_visible()
+    expect(page.locator("img.leaflet-tile-loaded").first).to_be_visible()
+    expect(page.locator(".leaflet-control-attribution")).to_contain_text("Test tiles")
+    assert (watch.failed, watch.errors) == ([], [])
+    assert any(tile + "?z=16" in url for url in watch.requests)
+    assert [url for url in watch.requests if not url.startswith(live_server.url + "/")] == []
+
+
+@pytest.mark.parametrize("name", ["home", "results", "meeting", "online meeting", "program",
+                                  "choosing"])  # fmt: skip
+def test_axe_finds_no_serious_or_critical_violation(page, live_server, site, name):
+    page.goto(live_server.url + public_pages(site)[name])
+    results = Axe().run(page)
+    violations = [
+        (violation["id"], [node["target"] for node in violation["nodes"]])
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert violations == []
+
+
+@pytest.mark.parametrize("width", [320, 375])
+@pytest.mark.parametrize("name", ["results", "meeting", "choosing"])
+def test_small_screens_do_not_scroll_sideways(page, live_server, site, width, name):
+    page.set_viewport_size({"width": width, "height": 812})
+    page.goto(live_server.url + public_pages(site)[name])
+    expect(page.locator("h1")).to_be_visible()
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+
+
+def test_print_button_appears_with_script(page, live_server, site):
+    page.goto(live_server.url + RESULTS)
+    expect(page.get_by_role("button", name="Print this list")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator(".search-form")).to_be_hidden()
+    expect(page.locator(".result-list")).to_be_visible()
