@@ -12,7 +12,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Count, Window
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.crypto import salted_hmac
@@ -124,8 +124,8 @@ def meeting_detail(request, slug):
         "verified_ago": verified_ago(meeting.last_verified, now.date()),
         "verified_stale": age_days is None or age_days > STALE_AFTER_DAYS,
         "jsonld": json_for_script(event),
-        "contacts": public_contacts(meeting),
-        "suggest_change_url": suggest_change_url(meeting),
+        # Contact people stay private unless a curator ticked them public.
+        "contacts": meeting.contacts.public(),
         "map_tile_url": settings.MAP_TILE_URL,
         "map_attribution": settings.MAP_TILE_ATTRIBUTION,
     }
@@ -176,19 +176,6 @@ def json_for_script(data):
     return mark_safe(  # noqa: S308 - every character that could end the element is escaped.
         text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     )
-
-
-def public_contacts(meeting):
-    # Contact people are private unless a curator marked them public.
-    contacts = getattr(meeting, "contacts", None)
-    return list(contacts.public()) if contacts is not None else []
-
-
-def suggest_change_url(meeting):
-    try:
-        return reverse("groups:suggest_change", args=[meeting.slug])
-    except NoReverseMatch:
-        return None
 
 
 def ics_response(calendar, filename):

@@ -99,16 +99,20 @@ def test_meeting_page_says_when_it_was_verified(
     assert ("Please check before you go." in html) is cautioned
 
 
-def test_report_a_problem_link_points_at_the_suggestion_form_when_there_is_one(
-    client, make_meeting
-):
+def test_meeting_page_links_to_report_a_problem(client, make_meeting):
     meeting = make_meeting()
     html = page_text(client, meeting.get_absolute_url())
-    url = views.suggest_change_url(meeting)
-    if url is None:
-        assert "Something wrong?" in html
-    else:
-        assert f'href="{url}"' in html
+    url = reverse("groups:suggest_change", args=[meeting.slug])
+    assert f'<a href="{url}">Report a problem with this listing</a>' in html
+
+
+def test_only_public_contacts_are_shown(client, make_meeting):
+    meeting = make_meeting()
+    meeting.contacts.create(name="Secretary", phone="555 0100", is_public=True)
+    meeting.contacts.create(name="Private Pat", email="pat@example.org")
+    html = page_text(client, meeting.get_absolute_url())
+    assert "Secretary" in html and 'href="tel:5550100"' in html
+    assert "Private Pat" not in html and "pat@example.org" not in html
 
 
 def test_unknown_meeting_is_404(client, db):
