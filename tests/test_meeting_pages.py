@@ -1,4 +1,5 @@
 import json
+import logging
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from html.parser import HTMLParser
@@ -215,6 +216,14 @@ def test_meetings_ics_follows_the_search(client, make_meeting, make_location):
     assert [z["TZID"] for z in near.walk("VTIMEZONE")] == ["America/Los_Angeles"]
 
 
+def test_results_page_offers_its_meetings_as_a_calendar(client, make_meeting):
+    make_meeting()
+    html = page_text(client, reverse("groups:meeting_list") + "?q=Portland%2C+OR&program=na")
+    href = re.search(r'href="([^"]*)" download>Add these to my calendar', html).group(1)
+    calendar = parse_calendar(client.get(href.replace("&amp;", "&")))
+    assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == ["Hope Group (NA)"]
+
+
 def test_meetings_ics_without_a_search_is_empty_and_bad_choices_are_400(client, make_meeting):
     make_meeting()
     url = reverse("groups:meetings_ics")
@@ -346,3 +355,12 @@ def test_meeting_without_coordinates_gets_an_address_search_link(client, make_me
     assert "openstreetmap.org/search?query=5%20Elm%20St%2C%20Salem%2C%20OR%2C%20US" in html
     assert "geo:" not in html
     assert Meeting.objects.count() == 1
+
+
+def test_searched_places_are_not_logged(client, make_meeting, caplog):
+    make_meeting()
+    caplog.set_level(logging.DEBUG)
+    client.get(reverse("groups:meeting_list"), {"q": "Portland, OR"})
+    client.get(reverse("groups:meeting_list"), {"q": "Nowhereville"})
+    client.get(reverse("groups:meetings_ics"), {"q": "Portland, OR"})
+    assert "Portland" not in caplog.text and "Nowhereville" not in caplog.text
