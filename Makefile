@@ -35,6 +35,7 @@ test: install
 
 bench: install
 	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench_import
 
 lint: install
 	$(BIN)/ruff check .

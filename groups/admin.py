@@ -620,7 +620,7 @@ class ImportForm(forms.Form):
             raise forms.ValidationError("The file is too large.")
         return data
 
-    def run(self, dry_run):
+    def run(self, user, dry_run):
         data = self.cleaned_data
         options = {
             "program": data["program"],
@@ -628,6 +628,7 @@ class ImportForm(forms.Form):
             "default_timezone": data["timezone"],
             "skip_invalid": data["skip_invalid"],
             "dry_run": dry_run,
+            "user": user,
         }
         upload = data["file"]
         if upload:
@@ -644,7 +645,7 @@ def import_meetings_view(request):
     report = error = None
     if request.method == "POST" and form.is_valid():
         try:
-            report = form.run(dry_run=request.POST.get("action") != "import")
+            report = form.run(request.user, dry_run=request.POST.get("action") != "import")
         except SourceError as problem:
             error = str(problem)
         except ImportRejected as rejected:

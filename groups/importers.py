@@ -32,6 +32,7 @@ import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import time
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
@@ -44,6 +45,7 @@ from geopy.exc import GeopyError
 
 from groups.feeds import ATTENDANCE_OPTIONS, DAY_NAMES, FORMULA_STARTS
 from groups.geocoding import Gazetteer, get_geocoder, normalize, region_aliases, zone_at
+from groups.history import ADDITION, CHANGE, record_changes
 from groups.models import Attendance, Format, Location, Meeting, Philosophy, SupportGroup
 from groups.vocabulary import FORMATS, FORMATS_BY_CODE, LANGUAGES
 
@@ -424,6 +426,12 @@ def csv_rows(text):
     return results
 
 
+@cache
+def time_zone_names():
+    # available_timezones() walks the zone files on every call.
+    return frozenset(zoneinfo.available_timezones())
+
+
 def text_value(item, key, problems, limit=None):
     value = item.get(key)
     if value is None:
@@ -553,7 +561,7 @@ def row_from_item(item, extra=None, *, label):
         elif end_time == start_time:
             problems.append("end_time is the same as time")
     zone = text_value(item, "timezone", problems)
-    if zone and zone not in zoneinfo.available_timezones():
+    if zone and zone not in time_zone_names():
         problems.append(f"timezone {zone!r} is not a time zone name such as America/Chicago")
     url = values["conference_url"]
     if url:
@@ -662,20 +670,32 @@ MEETING_FIELDS = [
     "conference_url", "conference_url_notes", "conference_phone", "conference_phone_notes",
     "language", "notes", "location_id", "is_active",
 ]  # fmt: skip
+CHANGE_NAMES = {"group_id": "program", "location_id": "place", "is_active": "active"}
 LOCATION_FIELDS = ["region", "country", "directions", "latitude", "longitude", "timezone"]
 
 
 class Importer:
     """One import of one source for one program; ``run`` returns the report."""
 
-    def __init__(self, *, source, program, format_name, default_timezone="", geocoder=None,
-                 skip_invalid=False, dry_run=False):  # fmt: skip
+    def __init__(
+        self,
+        *,
+        source,
+        program,
+        format_name,
+        default_timezone="",
+        geocoder=None,
+        skip_invalid=False,
+        dry_run=False,
+        user=None,
+    ):
         self.source = source
         self.program = SupportGroup.objects.get(slug=program)
         self.format_name = format_name
         self.default_timezone = default_timezone
         self.geocoder = geocoder
         self.skip_invalid = skip_invalid
+        self.user = user
         self.report = Report(source, format_name, self.program.short_name, dry_run=dry_run)
         self._geocoded = {}
 
@@ -722,17 +742,17 @@ class Importer:
         # A record listed on several days keeps one meeting per day, as "slug:day".
         kept |= {item.external_id for item in self.report.rejected if item.external_id}
         vanished = [
-            meeting.pk
+            meeting
             for external_id, meeting in existing.items()
             if meeting.is_active
             and external_id.split(":")[0] not in kept
             and external_id not in kept
         ]
         for start in range(0, len(vanished), BATCH):
-            Meeting.objects.filter(pk__in=vanished[start : start + BATCH]).update(
-                is_active=False, updated=now
-            )
+            batch = [meeting.pk for meeting in vanished[start : start + BATCH]]
+            Meeting.objects.filter(pk__in=batch).update(is_active=False, updated=now)
         self.report.deactivated = len(vanished)
+        self.record(vanished, "no longer listed by the source: deactivated")
 
         # b. Places.
         changed_locations = self.place_rows(rows, existing, now)
@@ -745,7 +765,7 @@ class Importer:
             meeting__source=self.source
         ).values_list("meeting_id", "format_id"):
             current_formats.setdefault(meeting_id, set()).add(format_id)
-        created, updated, links = [], [], {}
+        created, updated, links, changes = [], [], {}, {}
         for row in rows:
             group = self.programs[row.program] if row.program else self.program
             codes = row.codes
@@ -776,7 +796,11 @@ class Importer:
                 continue
             differs = [name for name in MEETING_FIELDS if getattr(meeting, name) != values[name]]
             formats_differ = current_formats.get(meeting.pk, set()) != wanted_formats
-            if differs or formats_differ or meeting.location_id in changed_locations:
+            place_changed = meeting.location_id in changed_locations
+            if differs or formats_differ or place_changed:
+                what = [CHANGE_NAMES.get(name, name) for name in differs]
+                what += ["formats"] * formats_differ + ["place details"] * place_changed
+                changes.setdefault(", ".join(what), []).append(meeting)
                 for name in differs:
                     setattr(meeting, name, values[name])
                 meeting.updated = now
@@ -788,7 +812,7 @@ class Importer:
                 self.report.unchanged += 1
 
         Meeting.objects.bulk_update(
-            updated, [*MEETING_FIELDS, "week_minute", "duration", "updated"], batch_size=BATCH
+            updated, [*MEETING_FIELDS, *Meeting.DERIVED_FIELDS, "updated"], batch_size=BATCH
         )
         self.create_meetings(created)
         by_id = {meeting.external_id: meeting.pk for meeting in created + updated}
@@ -805,6 +829,13 @@ class Importer:
         )
         self.report.created = len(created)
         self.report.updated = len(updated)
+        self.record(created, "added", action=ADDITION)
+        for what, meetings in changes.items():
+            self.record(meetings, f"changed {what}")
+
+    def record(self, meetings, message, action=CHANGE):
+        """Log the change in each meeting's admin history, under the importing user."""
+        record_changes(self.user, meetings, f"Import from {self.source}: {message}.", action=action)
 
     def create_meetings(self, meetings):
         taken = set(Meeting.objects.values_list("slug", flat=True))
@@ -934,11 +965,13 @@ def import_meetings(
     geocoder=None,
     skip_invalid=False,
     dry_run=False,
+    user=None,
 ):
     """Import one source for one program; raise SourceError or ImportRejected, else a Report.
 
     ``source`` is a file path or URL to read, unless ``text`` is given (an upload), in which case
     ``name`` is its file name. ``label`` is what Meeting.source records (default: the source).
+    Changes are logged in admin history under ``user``, or the system user when None.
     """
     if text is None:
         text = decode(read_source(source))
@@ -954,5 +987,6 @@ def import_meetings(
         geocoder=geocoder,
         skip_invalid=skip_invalid,
         dry_run=dry_run,
+        user=user,
     )
     return importer.run(text)

@@ -14,6 +14,7 @@ from geopy.exc import GeocoderUnavailable
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location as GeoLocation
 
+from groups.history import history
 from groups.importers import ImportRejected, SourceError, import_meetings
 from groups.models import Attendance, Location, Meeting
 
@@ -254,6 +255,29 @@ def test_a_changed_feed_updates_only_what_changed_and_deactivates_what_vanished(
     assert gone.is_active is False  # Deactivated, not deleted.
     assert Meeting.objects.get(external_id="42").updated == untouched.updated
     assert Meeting.objects.filter(source="intergroup").count() == 7
+
+
+def test_every_change_is_in_the_meetings_admin_history(tmp_path, db):
+    records = sample_feed()
+    run_import(write_feed(tmp_path, records), label="intergroup")
+    records[0]["time"] = "19:15"
+    records[0]["types"].append("BE")
+    del records[2]
+    run_import(write_feed(tmp_path, records, "v2.json"), label="intergroup")
+
+    def messages(external_id):
+        entries = history(Meeting.objects.get(external_id=external_id))
+        return [(entry.user.username, entry.change_message) for entry in reversed(entries)]
+
+    assert messages("clean-start") == [
+        ("importer", "Import from intergroup: added."),
+        ("importer", "Import from intergroup: changed start_time, formats."),
+    ]
+    assert messages("night-owls")[-1] == (
+        "importer",
+        "Import from intergroup: no longer listed by the source: deactivated.",
+    )
+    assert messages("42") == [("importer", "Import from intergroup: added.")]
 
 
 def test_a_meeting_back_in_the_feed_is_active_again(tmp_path, db):
@@ -696,6 +720,8 @@ def test_admin_import_previews_then_imports(superuser_client):
     page = superuser_client.post(url, {**form, "file": upload("bmlt.json")}).content.decode()
     assert "Imported" in page and "created 3" in page
     assert set(Meeting.objects.values_list("source", flat=True)) == {"upload:bmlt.json"}
+    entry = history(Meeting.objects.get(external_id="1201")).get()
+    assert entry.user.username == "root"
 
 
 def test_admin_import_shows_rejects(superuser_client):
