@@ -364,3 +364,19 @@ def test_searched_places_are_not_logged(client, make_meeting, caplog):
     client.get(reverse("groups:meeting_list"), {"q": "Nowhereville"})
     client.get(reverse("groups:meetings_ics"), {"q": "Portland, OR"})
     assert "Portland" not in caplog.text and "Nowhereville" not in caplog.text
+
+
+def test_more_choices_open_only_when_one_is_in_use(client, make_meeting):
+    make_meeting()
+    url = reverse("groups:meeting_list")
+    closed = page_text(client, url + "?q=Portland%2C+OR")
+    assert '<details class="more-filters">' in closed
+    opened = page_text(client, url + "?q=Portland%2C+OR&philosophy=secular")
+    assert '<details class="more-filters" open>' in opened
+
+
+def test_online_meeting_page_carries_its_start_for_the_visitors_clock(client, make_meeting):
+    meeting = make_meeting(attendance=Attendance.ONLINE)
+    html = page_text(client, meeting.get_absolute_url())
+    start = re.search(r'data-your-time="([^"]+)" data-zone="America/New_York"', html).group(1)
+    assert datetime.fromisoformat(start) == meeting.next_occurrence().start

@@ -41,6 +41,22 @@
     });
   });
 
+  // Online meetings: say when the next one starts on the visitor's own clock, if it differs.
+  document.querySelectorAll("[data-your-time]").forEach(function (element) {
+    try {
+      var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      if (!zone || zone === element.dataset.zone) return;
+      var start = new Date(element.dataset.yourTime);
+      var text = new Intl.DateTimeFormat("en-GB", {
+        weekday: "long", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short"
+      }).format(start);
+      element.textContent = "In your time zone: " + text;
+      element.hidden = false;
+    } catch (e) {
+      // An old browser without time zone support simply shows the meeting's own time.
+    }
+  });
+
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });

@@ -1,6 +1,7 @@
 """Public pages in a real browser: search, geolocation, privacy, accessibility, small screens."""
 
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -33,6 +34,7 @@ def test_type_a_place_filter_and_open_a_meeting(page, live_server, site):
     expect(results.get_by_role("link", name="Hope Group")).to_be_visible()
     expect(results.get_by_role("link", name="Tools for Change")).to_be_visible()
 
+    page.get_by_text("More choices").click()
     page.get_by_label("Philosophy", exact=True).select_option("secular")
     page.get_by_role("button", name="Apply").click()
     expect(results.get_by_role("link", name="Tools for Change")).to_be_visible()
@@ -117,3 +119,16 @@ def test_print_button_appears_with_script(page, live_server, site):
     page.emulate_media(media="print")
     expect(page.locator(".search-form")).to_be_hidden()
     expect(page.locator(".result-list")).to_be_visible()
+
+
+def test_online_meeting_shows_the_visitors_own_time(browser, live_server, site):
+    context = browser.new_context(timezone_id="Europe/London")
+    page = context.new_page()
+    meeting = site["online"]
+    page.goto(live_server.url + meeting.get_absolute_url())
+    start = meeting.next_occurrence().start.astimezone(ZoneInfo("Europe/London"))
+    your_time = page.locator(".your-time")
+    expect(your_time).to_contain_text("In your time zone:")
+    expect(your_time).to_contain_text(start.strftime("%A"))
+    expect(your_time).to_contain_text(start.strftime("%H:%M"))
+    context.close()
