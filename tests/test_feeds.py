@@ -155,6 +155,15 @@ def test_feed_is_compressed_for_clients_that_accept_gzip(client, meetings):
     assert {record["name"] for record in records} == {"Clean Start", "SMART Online"}
 
 
+def test_a_compressed_feed_answers_304_to_its_own_etag(client, meetings):
+    url = reverse("groups:meetings_json")
+    gzip_headers = {"accept-encoding": "gzip"}
+    etag = client.get(url, headers=gzip_headers)["ETag"]
+    assert etag.startswith('W/"')  # Compression makes the tag weak; it still matches.
+    response = client.get(url, headers={**gzip_headers, "if-none-match": etag})
+    assert response.status_code == 304
+
+
 def test_feed_queries_do_not_grow_with_meetings(
     client, meetings, make_meeting, django_assert_max_num_queries
 ):
@@ -230,6 +239,12 @@ def test_csv_gives_the_search_results_in_order(client, meetings, make_meeting, m
     assert first["distance_km"] == "0.00"
     expected = great_circle((45.5234, -122.6762), (45.60, -122.60)).km
     assert float(rows[1]["distance_km"]) == pytest.approx(expected, abs=0.01)
+
+
+def test_results_page_links_to_its_csv(client, meetings):
+    params = {"q": "Portland, OR", "program": "na"}
+    page = client.get(reverse("groups:meeting_list"), params).content.decode()
+    assert f'href="{reverse("groups:meetings_csv")}?q=Portland%2C+OR&amp;program=na"' in page
 
 
 def test_csv_takes_the_filters_of_the_results_page(client, meetings):

@@ -711,6 +711,7 @@ def upload(name):
 
 def test_admin_import_previews_then_imports(superuser_client):
     url = reverse("import_meetings")
+    assert f'href="{url}"' in superuser_client.get(reverse("admin:index")).content.decode()
     assert superuser_client.get(url).status_code == 200
     form = {"program": "na", "action": "preview"}
     page = superuser_client.post(url, {**form, "file": upload("bmlt.json")}).content.decode()
@@ -748,6 +749,7 @@ def test_admin_import_is_for_superusers_only(client, django_user_model):
     assert client.get(url).status_code == 302  # To the login page.
     staff = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
     client.force_login(staff)
+    assert url not in client.get(reverse("admin:index")).content.decode()
     response = client.post(url, {"program": "na", "action": "import", "file": upload("bmlt.json")})
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert not Meeting.objects.exists()
