@@ -126,6 +126,7 @@ class Row:
     venue: Venue | None
     unknown_codes: list = field(default_factory=list)
     program: str = ""
+    location: Location | None = None  # Found or made by Importer.place_rows.
 
 
 @dataclass
@@ -439,7 +440,8 @@ def text_value(item, key, problems, limit=None):
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         problems.append(f"{key} is not text")
         return ""
-    value = str(value).strip()
+    # PostgreSQL refuses NUL characters in text; they mean nothing in a listing anyway.
+    value = str(value).replace("\x00", "").strip()
     if limit and len(value) > limit:
         problems.append(f"{key} is longer than {limit} characters")
     return value
@@ -773,7 +775,7 @@ class Importer:
                 codes = [code for code in codes if code != "A"]  # The program says it already.
             wanted_formats = {formats[code] for code in codes}
             meeting = existing.get(row.external_id)
-            location = getattr(row, "location", None)
+            location = row.location
             zone = (row.fields["timezone"] or (location.timezone if location else "")
                     or (meeting.timezone if meeting else "") or self.default_timezone)  # fmt: skip
             if not zone:

@@ -343,6 +343,13 @@ def test_a_record_gone_bad_does_not_deactivate_its_meeting(tmp_path, db):
     )
 
 
+def test_nul_characters_are_dropped(tmp_path, db):
+    records = sample_feed()[:1]
+    records[0]["notes"] = "Side\u0000 door"
+    run_import(write_feed(tmp_path, records))
+    assert Meeting.objects.get().notes.startswith("Side door")
+
+
 def test_a_duplicate_id_is_rejected(tmp_path, db):
     records = sample_feed()
     records.append(dict(records[0], name="Copy"))
