@@ -1,9 +1,8 @@
 import zoneinfo
 
 from django import forms
-from geopy.exc import GeopyError
 
-from groups.geocoding import get_geocoder, zone_at
+from groups.geocoding import search_geocoder, zone_at
 from groups.models import (
     KM_PER_MILE,
     TIME_ZONE_CHOICES,
@@ -85,17 +84,7 @@ class MeetingSearchForm(forms.Form):
             point = (float(latitude), float(longitude))
             self.place = PointPlace(point, zone_at(*point))
         elif query:
-            try:
-                candidates = get_geocoder().geocode(query, exactly_one=False) or []
-            except GeopyError:
-                self.add_error(
-                    "q",
-                    forms.ValidationError(
-                        "Place lookup is not working right now. Try again, or use your location.",
-                        code="geocoder_unavailable",
-                    ),
-                )
-                return
+            candidates = search_geocoder().geocode(query, exactly_one=False)
             if not candidates:
                 self.add_error(
                     "q",
@@ -107,7 +96,8 @@ class MeetingSearchForm(forms.Form):
                     ),
                 )
                 return
-            self.place, self.other_places = candidates[0], candidates[1:]
+            self.place = candidates[0]
+            self.other_places = [c for c in candidates[1:] if c.address != self.place.address]
         browser_zone = data.get("tz")
         if browser_zone and browser_zone not in zoneinfo.available_timezones():
             browser_zone = None  # A zone the browser named that we do not know: use the place's.

@@ -233,6 +233,16 @@ def get_geocoder():
     return Gazetteer()
 
 
+def search_geocoder():
+    """The geocoder for places visitors type: always the offline gazetteer.
+
+    What someone in need types into the search box must not leave the site or be kept, so it
+    is never sent to a network geocoder nor written to a cache; GEOCODER only governs the
+    addresses volunteers and imports enter.
+    """
+    return Gazetteer()
+
+
 class Precision:
     ADDRESS = "street address"
     POSTAL_CODE = "postal code"

@@ -373,3 +373,17 @@ def test_bounding_box_math_is_sane():
     assert east - 10 == pytest.approx(2 * 100 / 111.2, rel=0.02)
     assert bounding_box(89.5, 0, 100)[1:4:2] == (-180.0, 180.0)
     assert math.isclose(bounding_box(0, 179.9, 50)[3], -179.65, abs_tol=0.02)
+
+
+def test_typed_places_never_leave_the_site_nor_stay_in_the_cache(client, db, settings):
+    # Even with a network geocoder configured for volunteers' addresses, a visitor's search is
+    # answered by the offline gazetteer: the unreachable domain below is never asked.
+    settings.GEOCODER = "nominatim"
+    settings.GEOCODER_DOMAIN = "127.0.0.1:9"
+    from django.db import connection
+
+    response = client.get(reverse("groups:meeting_list"), {"q": "Portland, OR"})
+    assert response.status_code == 200 and "Meetings near Portland, OR" in response.content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM django_cache")
+        assert cursor.fetchone()[0] == 0
