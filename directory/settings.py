@@ -111,7 +111,9 @@ CACHES = {
             "DJANGO_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"
         ),
         "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "django_cache"),
-    }
+    },
+    # Rendered page fragments that are the same for every visitor, kept in each process.
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -9,8 +9,6 @@ superusers see everything, change programs and formats, and delete (volunteers d
 instead, so nothing is lost by a wrong click).
 """
 
-import zoneinfo
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, LogEntry
@@ -28,6 +26,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from geopy.exc import GeopyError
 
+from groups import schedule
 from groups.geocoding import Precision, fill_time_zone, locate
 from groups.history import record_changes
 from groups.importers import (
@@ -607,7 +606,7 @@ class ImportForm(forms.Form):
 
     def clean_timezone(self):
         zone = self.cleaned_data["timezone"].strip()
-        if zone and zone not in zoneinfo.available_timezones():
+        if zone and zone not in schedule.zone_names():
             raise forms.ValidationError("Not a time zone name such as America/Chicago.")
         return zone
 

@@ -33,6 +33,9 @@ def format_choices():
     return _FORMAT_CHOICES
 
 
+# The parameters under "More choices" on the form.
+MORE_CHOICES = ["attendance", "philosophy", "program", "day", "time", "soon", "language", "format",
+                "prefer_philosophy", "prefer_format", "sort"]  # fmt: skip
 # Short phrases for why a result ranks where it does.
 FORMAT_REASONS = {"BE": "newcomers welcome", "W": "women", "M": "men", "Y": "young people",
                   "X": "wheelchair access", "LGBTQ": "LGBTQ"}  # fmt: skip
@@ -163,6 +166,11 @@ class MeetingFilter(django_filters.FilterSet):
             Attendance.HYBRID,
         ]
         return [*current, Attendance.ONLINE] if Attendance.ONLINE not in current else None
+
+    @property
+    def more_choices_in_use(self):
+        """Whether any choice under "More choices" was sent (valid or not)."""
+        return any(self.data.get(name) for name in MORE_CHOICES) if self.data else False
 
     @property
     def online_window_note(self):

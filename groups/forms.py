@@ -2,6 +2,7 @@ import zoneinfo
 
 from django import forms
 
+from groups import schedule
 from groups.geocoding import search_geocoder, zone_at
 from groups.models import (
     KM_PER_MILE,
@@ -99,7 +100,7 @@ class MeetingSearchForm(forms.Form):
             self.place = candidates[0]
             self.other_places = [c for c in candidates[1:] if c.address != self.place.address]
         browser_zone = data.get("tz")
-        if browser_zone and browser_zone not in zoneinfo.available_timezones():
+        if browser_zone and browser_zone not in schedule.zone_names():
             browser_zone = None  # A zone the browser named that we do not know: use the place's.
         zone = browser_zone or (self.place and self.place.raw.get("timezone")) or None
         self.searcher_zone = zoneinfo.ZoneInfo(zone) if zone else None

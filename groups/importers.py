@@ -28,11 +28,9 @@ import json
 import re
 import urllib.error
 import urllib.request
-import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import time
-from functools import cache
 from pathlib import Path
 
 from django.conf import settings
@@ -43,6 +41,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from geopy.exc import GeopyError
 
+from groups import schedule
 from groups.feeds import ATTENDANCE_OPTIONS, DAY_NAMES, FORMULA_STARTS
 from groups.geocoding import Gazetteer, get_geocoder, normalize, region_aliases, zone_at
 from groups.history import ADDITION, CHANGE, record_changes
@@ -427,12 +426,6 @@ def csv_rows(text):
     return results
 
 
-@cache
-def time_zone_names():
-    # available_timezones() walks the zone files on every call.
-    return frozenset(zoneinfo.available_timezones())
-
-
 def text_value(item, key, problems, limit=None):
     value = item.get(key)
     if value is None:
@@ -562,8 +555,13 @@ def row_from_item(item, extra=None, *, label):
             problems.append(f"end_time {item['end_time']!r} is not HH:MM")
         elif end_time == start_time:
             problems.append("end_time is the same as time")
+        elif (
+            start_time
+            and schedule.duration_minutes(start_time, end_time) > schedule.LONGEST_MEETING
+        ):
+            problems.append("the meeting would last more than 12 hours")
     zone = text_value(item, "timezone", problems)
-    if zone and zone not in time_zone_names():
+    if zone and zone not in schedule.zone_names():
         problems.append(f"timezone {zone!r} is not a time zone name such as America/Chicago")
     url = values["conference_url"]
     if url:

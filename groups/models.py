@@ -1,7 +1,6 @@
 import math
 import operator
 import zoneinfo
-from collections import defaultdict
 from datetime import UTC, date, timedelta
 from functools import reduce
 
@@ -15,7 +14,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
-    Max,
     OuterRef,
     Q,
     Value,
@@ -35,11 +33,11 @@ KM_PER_MILE = 1.609344
 # A listing nobody has confirmed for a year is likely out of date.
 STALE_AFTER_DAYS = 365
 
-TIME_ZONE_CHOICES = sorted((name, name) for name in zoneinfo.available_timezones())
+TIME_ZONE_CHOICES = sorted((name, name) for name in schedule.zone_names())
 
 
 def validate_time_zone(value):
-    if value not in zoneinfo.available_timezones():
+    if value not in schedule.zone_names():
         raise ValidationError(
             "%(value)s is not a time zone name such as America/Chicago.",
             code="invalid_time_zone",
@@ -262,54 +260,32 @@ class MeetingQuerySet(models.QuerySet):
         cutoff = (today or date.today()) - timedelta(days=STALE_AFTER_DAYS)
         return self.filter(Q(last_verified__isnull=True) | Q(last_verified__lt=cutoff))
 
-    def zone_offsets(self):
-        """The distinct (time zone, stored standard offset) pairs among these meetings."""
-        return set(self.order_by().values_list("timezone", "std_offset").distinct())
-
-    def with_minutes_until(self, now=None, zones=None):
+    def with_minutes_until(self, now=None):
         """Annotate ``minutes_until`` the next start (0 while in progress) and ``in_progress``.
 
-        Each meeting stores its start as a UTC week minute at its zone's standard offset. Now,
-        most zones are on standard time; for the few on daylight time the start moves by the
-        difference. So the SQL needs one branch per (difference, standard offset) among the
-        candidates (usually one or two), plus one per offset change due in the coming week, and
-        nothing per meeting. A row whose zone's standard offset changed since it was saved
-        still comes out right: its stored offset is part of the branch. ``zones`` (from
-        zone_offsets) saves the query when the caller already has them.
+        Each meeting stores its start as a UTC week minute at its zone's standard offset. Most
+        zones are on standard time at any moment; for those on summer time the start moves by
+        the difference, and a change due in the coming week moves later starts once more. The
+        zones in each case come from the tz database (schedule.zone_clock, once a minute), so
+        the SQL has one branch per distinct difference or change and none per meeting.
         """
         now = now or timezone.now()
-        if zones is None:
-            zones = self.zone_offsets()
+        clock = schedule.zone_clock(now.astimezone(UTC).replace(second=0, microsecond=0))
+        ahead = int((now - now.replace(second=0, microsecond=0)).total_seconds() // 60)
         utc_now = now.astimezone(UTC)
         now_minute = schedule.week_minute(schedule.sunday_weekday(utc_now), utc_now)
-        differences = defaultdict(list)
-        changes = defaultdict(list)
-        for name, std_offset in sorted(zones):
-            try:
-                zone = zoneinfo.ZoneInfo(name)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                continue
-            difference = schedule.minutes(now.astimezone(zone).utcoffset()) - std_offset
-            if difference:
-                differences[(difference, std_offset)].append(name)
-            coming = schedule.offset_changes(zone, now.replace(second=0, microsecond=0))
-            if coming:
-                changes[coming].append(name)
         week = Value(schedule.MINUTES_PER_WEEK)
         shift_now = Case(
-            *[
-                When(std_offset=std_offset, timezone__in=names, then=Value(difference))
-                for (difference, std_offset), names in differences.items()
-            ],
+            *[When(timezone__in=names, then=Value(shift)) for shift, names in clock.shifts.items()],
             default=Value(0),
         )
         wall_delta = (F("utc_week_minute") - shift_now - Value(now_minute) + week * 2) % week
         coming_shifts = []
-        for coming, names in changes.items():
+        for coming, names in clock.changes.items():
             passed = 0
             for minutes_ahead, change in coming:
                 # Past an offset change, a wall-clock time comes `change` minutes sooner.
-                reached = GreaterThanOrEqual(wall_delta, minutes_ahead + passed)
+                reached = GreaterThanOrEqual(wall_delta, minutes_ahead - ahead + passed)
                 coming_shifts.append(When(Q(timezone__in=names) & Q(reached), then=Value(change)))
                 passed += change
         real_delta = wall_delta
@@ -321,36 +297,12 @@ class MeetingQuerySet(models.QuerySet):
             in_progress=ExpressionWrapper(Q(running), output_field=BooleanField()),
         )
 
-    def starting_within(self, hours, now=None, zones=None):
+    def starting_within(self, hours, now=None):
         """Meetings in progress now or starting within ``hours``, each in its own time zone."""
-        return self.with_minutes_until(now, zones).filter(minutes_until__lte=int(hours * 60))
-
-    def _candidate_zones(self, local, include_online):
-        """(zone, standard offset, longest duration) among local and, if asked, online meetings.
-
-        One query: local candidates through the location index, online ones through a covering
-        index over all online meetings (a superset costs nothing but a spare CASE branch).
-        """
-        parts = []
-        columns = ("timezone", "std_offset")
-        if local is not None:
-            parts.append(
-                self.filter(local)
-                .order_by()
-                .values_list(*columns)
-                .annotate(longest=Max("duration"))
-            )
-        if include_online:
-            parts.append(
-                Meeting.objects.filter(attendance=Attendance.ONLINE).order_by()
-                .values_list(*columns).annotate(longest=Max("duration"))
-            )  # fmt: skip
-        if not parts:
-            return []
-        return list(parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0])
+        return self.with_minutes_until(now).filter(minutes_until__lte=int(hours * 60))
 
     @staticmethod
-    def _online_window(now, horizon, zones):
+    def _online_window(now, horizon):
         """Conditions that pick online meetings in progress or starting within ``horizon`` min.
 
         Each condition is a range of stored UTC start minutes, so an index serves it; the exact
@@ -358,18 +310,13 @@ class MeetingQuerySet(models.QuerySet):
         """
         online = Q(attendance=Attendance.ONLINE)
         week = schedule.MINUTES_PER_WEEK
-        longest = max((duration for _, _, duration in zones), default=0)
+        longest = schedule.LONGEST_MEETING
         if horizon is None or horizon + longest + 120 >= week:
             return [online]
         utc_now = now.astimezone(UTC)
         now_minute = schedule.week_minute(schedule.sunday_weekday(utc_now), utc_now)
-        shifts = {0}
-        for name, std_offset, _ in zones:
-            try:
-                zone = zoneinfo.ZoneInfo(name)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                continue
-            shifts.add(schedule.minutes(now.astimezone(zone).utcoffset()) - std_offset)
+        clock = schedule.zone_clock(utc_now.replace(second=0, microsecond=0))
+        shifts = {0, *clock.shifts}
         ranges = []
         for shift in sorted(shifts):
             # A margin of an hour either side covers an offset change inside the window.
@@ -439,12 +386,11 @@ class MeetingQuerySet(models.QuerySet):
             # "Not online-only" rather than "in person or hybrid": a negation cannot use the
             # attendance index, so the planner drives the query from the nearby locations.
             local = Q(location__in=nearby) & ~Q(attendance=Attendance.ONLINE)
-        zones = self._candidate_zones(local, include_online)
         horizon = None
         if include_online:
             hours = soon_hours if soon_hours is not None else online_hours
             horizon = int(hours * 60) if hours is not None else None
-            online = self._online_window(now, horizon, zones)
+            online = self._online_window(now, horizon)
         wanted = [term for term in (local, *(online or [])) if term is not None]
         if not wanted:
             return self.none()
@@ -462,12 +408,16 @@ class MeetingQuerySet(models.QuerySet):
                 )
             ).filter(Q(haversine__lte=within) | Q(haversine__isnull=True))
             queryset = queryset.annotate(
-                distance_km=Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(F("haversine")))
-            )
+                distance_km=Case(
+                    When(haversine__isnull=False,
+                         then=Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(F("haversine")))),
+                    output_field=FloatField(),
+                )
+            )  # fmt: skip
         else:
             queryset = queryset.annotate(distance_km=Value(None, output_field=FloatField()))
 
-        queryset = queryset.with_minutes_until(now, {(name, std) for name, std, _ in zones})
+        queryset = queryset.with_minutes_until(now)
         if soon_hours is not None:
             queryset = queryset.filter(minutes_until__lte=int(soon_hours * 60))
         elif horizon is not None:
@@ -475,47 +425,52 @@ class MeetingQuerySet(models.QuerySet):
                 ~Q(attendance=Attendance.ONLINE) | Q(minutes_until__lte=horizon)
             )
 
-        philosophy_match = (
-            Q(group__philosophy=prefer_philosophy) if prefer_philosophy else Q(pk__in=[])
-        )
+        # Preferences, and the score built from them, cost SQL only when they are asked for.
+        online_only = Q(attendance=Attendance.ONLINE)
+        philosophy_match = Value(False)
+        if prefer_philosophy:
+            philosophy_match = Case(
+                When(group__philosophy=prefer_philosophy, then=Value(True)), default=Value(False)
+            )
         matched = Value(0)
         for code in prefer_formats:
             has_code = Exists(
                 Meeting.formats.through.objects.filter(meeting=OuterRef("pk"), format__code=code)
             )
-            # Online-only meetings are ranked by time alone, so skip the lookup for them.
-            local_with_code = Q(has_code) & ~Q(attendance=Attendance.ONLINE)
-            matched = matched + Case(When(local_with_code, then=Value(1)), default=Value(0))
+            # Online-only meetings are ranked by time alone: test that first to skip the lookup.
+            matched = matched + Case(
+                When(online_only, then=Value(0)), When(has_code, then=Value(1)), default=Value(0)
+            )
         queryset = queryset.annotate(
-            philosophy_match=Case(When(philosophy_match, then=Value(True)), default=Value(False)),
+            philosophy_match=philosophy_match,
             formats_matched=matched,
-            is_online_only=Case(
-                When(attendance=Attendance.ONLINE, then=Value(1)), default=Value(0)
-            ),
-        )
-        format_factor = Case(
-            *[When(formats_matched=n, then=Value(f)) for n, f in PREFERRED_FORMAT_FACTORS.items()],
-            When(
-                formats_matched__gt=max(PREFERRED_FORMAT_FACTORS),
-                then=Value(PREFERRED_FORMAT_FACTORS[max(PREFERRED_FORMAT_FACTORS)]),
-            ),
-            default=Value(1.0),
-            output_field=FloatField(),
-        )
-        philosophy_factor = Case(
-            When(philosophy_match=True, then=Value(PREFERRED_PHILOSOPHY_FACTOR)),
-            default=Value(1.0),
-            output_field=FloatField(),
-        )
-        queryset = queryset.annotate(
-            score=(F("distance_km") + Value(1.0)) * philosophy_factor * format_factor
-            + F("minutes_until") * Value(KM_PER_HOUR_UNTIL_START / 60)
+            is_online_only=Case(When(online_only, then=Value(1)), default=Value(0)),
         )
         if sort == Sort.DISTANCE:
             order = ["is_online_only", F("distance_km").asc(nulls_last=True), "minutes_until"]
         elif sort == Sort.SOONEST:
             order = ["minutes_until", F("distance_km").asc(nulls_last=True)]
         else:
+            factor = Value(1.0)
+            if prefer_philosophy:
+                factor = Case(
+                    When(philosophy_match=True, then=Value(PREFERRED_PHILOSOPHY_FACTOR)),
+                    default=Value(1.0),
+                    output_field=FloatField(),
+                )
+            if prefer_formats:
+                most = max(PREFERRED_FORMAT_FACTORS)
+                factor = factor * Case(
+                    *[When(formats_matched=n, then=Value(f))
+                      for n, f in PREFERRED_FORMAT_FACTORS.items()],
+                    When(formats_matched__gt=most, then=Value(PREFERRED_FORMAT_FACTORS[most])),
+                    default=Value(1.0),
+                    output_field=FloatField(),
+                )  # fmt: skip
+            queryset = queryset.annotate(
+                score=(F("distance_km") + Value(1.0)) * factor
+                + F("minutes_until") * Value(KM_PER_HOUR_UNTIL_START / 60)
+            )
             order = ["is_online_only", F("score").asc(nulls_last=True), "minutes_until"]
         return queryset.order_by(*order, "pk")
 
@@ -631,6 +586,10 @@ class Meeting(models.Model):
                 condition=Q(week_minute__lt=schedule.MINUTES_PER_WEEK),
                 name="meeting_week_minute_range",
             ),
+            models.CheckConstraint(
+                condition=Q(duration__gt=0, duration__lte=schedule.LONGEST_MEETING),
+                name="meeting_duration_range",
+            ),
             models.UniqueConstraint(
                 fields=["source", "external_id"],
                 condition=~Q(external_id=""),
@@ -666,6 +625,13 @@ class Meeting(models.Model):
         if self.end_time is not None and self.end_time == self.start_time:
             errors["end_time"] = ValidationError(
                 "The end time must differ from the start time.", code="zero_length"
+            )
+        elif (
+            self.start_time is not None
+            and schedule.duration_minutes(self.start_time, self.end_time) > schedule.LONGEST_MEETING
+        ):
+            errors["end_time"] = ValidationError(
+                "A meeting can last at most 12 hours: check the end time.", code="too_long"
             )
         if errors:
             raise ValidationError(errors)

@@ -6,14 +6,17 @@ Every step from wall-clock time to a real instant goes through zoneinfo, so dayl
 are exact.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache, lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 MINUTES_PER_DAY = 24 * 60
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 DEFAULT_DURATION = 60
+# Longer than any real meeting; lets a search bound how long ago one in progress began.
+LONGEST_MEETING = 12 * 60
 
 
 def sunday_weekday(moment):
@@ -80,31 +83,64 @@ def next_occurrence(weekday, start_time, end_time, zone, now):
         day += timedelta(weeks=1)
 
 
-@lru_cache(maxsize=2048)
-def offset_changes(zone, now):
+def offset_changes(zone, now, days=7):
     """(real minutes from now, offset change in minutes) for each change in the coming week."""
     changes = []
     offset = now.astimezone(zone).utcoffset()
     low = now
-    for hours in range(1, 7 * 24 + 1):
-        high = now + timedelta(hours=hours)
+    # No zone changes its offset twice within twelve hours: probe at that step, then narrow down.
+    for step in range(1, days * 2 + 1):
+        high = now + timedelta(hours=12 * step)
         new_offset = high.astimezone(zone).utcoffset()
         if new_offset != offset:
-            # Every zone changes offset on a whole minute; narrow the hour down to it.
             while high - low > timedelta(minutes=1):
-                middle = low + (high - low) / 2
-                middle = middle.replace(second=0, microsecond=0)
+                middle = (low + (high - low) / 2).replace(second=0, microsecond=0)
                 if middle == low:
                     middle += timedelta(minutes=1)
                 if middle.astimezone(zone).utcoffset() == offset:
                     low = middle
                 else:
                     high = middle
-            minutes_until = int((high - now).total_seconds() // 60)
-            changes.append((minutes_until, int((new_offset - offset).total_seconds() // 60)))
+            changes.append((minutes(high - now), minutes(new_offset - offset)))
             offset = new_offset
-        low = now + timedelta(hours=hours)
+        low = now + timedelta(hours=12 * step)
     return tuple(changes)
+
+
+@cache
+def zone_names():
+    """Every IANA zone name (available_timezones() walks the zone files on each call)."""
+    return frozenset(available_timezones())
+
+
+@dataclass(frozen=True)
+class ZoneClock:
+    """Where every zone's clock stands against its standard offset, seen at one minute.
+
+    ``shifts`` maps a difference from standard time (60 on summer time) to the zones showing
+    it; zones on standard time are left out. ``changes`` maps a tuple of coming offset changes
+    (real minutes from now, change in minutes) to the zones that will make them this week.
+    """
+
+    shifts: dict
+    changes: dict
+
+
+@lru_cache(maxsize=2)
+def zone_clock(now):
+    """The ZoneClock at ``now`` (a whole UTC minute); worked out once a minute per process."""
+    shifts, changes = defaultdict(list), defaultdict(list)
+    for name in sorted(zone_names()):
+        zone = ZoneInfo(name)
+        difference = minutes(now.astimezone(zone).utcoffset()) - standard_offset(name)
+        if difference:
+            shifts[difference].append(name)
+        if coming := offset_changes(zone, now):
+            changes[coming].append(name)
+    return ZoneClock(
+        shifts={key: tuple(names) for key, names in shifts.items()},
+        changes={key: tuple(names) for key, names in changes.items()},
+    )
 
 
 def clock(minutes):

@@ -39,8 +39,9 @@ def make_meeting(db, make_location):
         overrides.setdefault("group", SupportGroup.objects.get(slug="na"))
         overrides.setdefault("name", "Hope Group")
         overrides.setdefault("weekday", 1)
+        # A meeting given another start runs the default hour unless told otherwise.
+        overrides.setdefault("end_time", None if "start_time" in overrides else time(20, 0))
         overrides.setdefault("start_time", time(19, 0))
-        overrides.setdefault("end_time", time(20, 0))
         attendance = overrides.setdefault("attendance", Attendance.IN_PERSON)
         if attendance != Attendance.ONLINE and "location" not in overrides:
             overrides["location"] = make_location()

@@ -132,3 +132,13 @@ def test_querysets_named_after_states(make_meeting):
     assert set(Meeting.objects.online()) == {online, hybrid}
     assert stopped not in Meeting.objects.active()
     assert set(Meeting.objects.active()) == {in_person, online, hybrid}
+
+
+def test_a_meeting_lasts_at_most_twelve_hours(make_meeting):
+    meeting_rejected(make_meeting, start_time=time(19, 0), end_time=time(18, 0))
+    meeting = make_meeting(start_time=time(19, 0), end_time=time(7, 0))
+    assert meeting.duration == 12 * 60
+    meeting.end_time = time(8, 0)
+    with pytest.raises(ValidationError) as caught:
+        meeting.full_clean()
+    assert caught.value.error_dict["end_time"][0].code == "too_long"

@@ -387,3 +387,16 @@ def test_typed_places_never_leave_the_site_nor_stay_in_the_cache(client, db, set
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM django_cache")
         assert cursor.fetchone()[0] == 0
+
+
+def test_form_keeps_the_choices_made_and_forgets_them_after(client, db):
+    url = reverse("groups:meeting_list")
+    chosen = client.get(url, {"q": "Portland, OR", "day": ["1", "3"], "sort": "distance"})
+    page = chosen.content.decode()
+    assert 'value="1" checked' in page and 'value="3" checked' in page
+    assert (
+        '<option value="distance" selected>' in page
+        and '<details class="more-filters" open>' in page
+    )
+    plain = client.get(url, {"q": "Portland, OR"}).content.decode()
+    assert "checked" not in plain and '<details class="more-filters">' in plain

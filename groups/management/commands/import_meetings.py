@@ -1,7 +1,6 @@
-import zoneinfo
-
 from django.core.management.base import BaseCommand, CommandError
 
+from groups import schedule
 from groups.importers import FORMAT_NAMES, ImportRejected, SourceError, import_meetings
 from groups.vocabulary import PROGRAMS
 
@@ -39,7 +38,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, source, program, format_name, label, timezone, dry_run,
                skip_invalid, **options):  # fmt: skip
-        if timezone and timezone not in zoneinfo.available_timezones():
+        if timezone and timezone not in schedule.zone_names():
             raise CommandError(f"--timezone {timezone!r} is not a time zone name.")
         try:
             report = import_meetings(
