@@ -8,9 +8,17 @@ invented can reach a real group. The same seed always gives the same data.
 import random
 from datetime import date, time, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 
-from groups.models import Attendance, Format, Location, Meeting, Place, SupportGroup
+from groups.models import (
+    Attendance,
+    Format,
+    Location,
+    Meeting,
+    Place,
+    SupportGroup,
+    refresh_planner_statistics,
+)
 
 SAMPLE_SUFFIX = " (sample)"
 
@@ -148,8 +156,5 @@ def load_demo(meetings, seed):
         if code in formats
     ]
     through.objects.bulk_create(links, batch_size=5000)
-    # A bulk load changes the data's shape: refresh the statistics the query planner relies on
-    # (without them SQLite may drive a search from the program index instead of the map box).
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    refresh_planner_statistics()
     return len(rows)

@@ -6,7 +6,7 @@ from functools import reduce
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -211,6 +211,17 @@ class Sort(models.TextChoices):
 PREFERRED_PHILOSOPHY_FACTOR = 0.5
 PREFERRED_FORMAT_FACTORS = {1: 0.6, 2: 0.36, 3: 0.216}
 KM_PER_HOUR_UNTIL_START = 0.1
+
+
+def refresh_planner_statistics(using="default"):
+    """Run ANALYZE so the query planner knows the data's shape.
+
+    Searches are fast only when the planner starts from the map box rather than, say, the five
+    programs; without statistics SQLite cannot tell. Run after migrations (which may rebuild a
+    table and drop its statistics) and after bulk loads.
+    """
+    with connections[using].cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def bounding_box(latitude, longitude, radius_km):

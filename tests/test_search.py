@@ -400,3 +400,20 @@ def test_form_keeps_the_choices_made_and_forgets_them_after(client, db):
     )
     plain = client.get(url, {"q": "Portland, OR"}).content.decode()
     assert "checked" not in plain and '<details class="more-filters">' in plain
+
+
+def test_planner_statistics_are_refreshed(meeting_at):
+    from django.db import connection
+
+    from groups.models import refresh_planner_statistics
+
+    for n in range(3):
+        meeting_at(north_of(PORTLAND, n))
+    refresh_planner_statistics()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'groups_meeting'")
+            assert cursor.fetchall()
+        else:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'groups_meeting'")
+            assert cursor.fetchone()[0] >= 3

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from groups import schedule
 from groups.importers import FORMAT_NAMES, ImportRejected, SourceError, import_meetings
+from groups.models import refresh_planner_statistics
 from groups.vocabulary import PROGRAMS
 
 
@@ -57,4 +58,6 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{rejected}  Fix the records, or use --skip-invalid to import the rest."
             ) from None
+        if not dry_run:
+            refresh_planner_statistics()
         self.stdout.write(str(report))
