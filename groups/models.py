@@ -8,10 +8,8 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections, models, transaction
 from django.db.models import (
-    BooleanField,
     Case,
     Exists,
-    ExpressionWrapper,
     F,
     FloatField,
     OuterRef,
@@ -272,7 +270,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(Q(last_verified__isnull=True) | Q(last_verified__lt=cutoff))
 
     def with_minutes_until(self, now=None):
-        """Annotate ``minutes_until`` the next start (0 while in progress) and ``in_progress``.
+        """Annotate ``minutes_until`` the next start, 0 while in progress (see ``in_progress``).
 
         Each meeting stores its start as a UTC week minute at its zone's standard offset. Most
         zones are on standard time at any moment; for those on summer time the start moves by
@@ -303,10 +301,7 @@ class MeetingQuerySet(models.QuerySet):
         if coming_shifts:
             real_delta = wall_delta - Case(*coming_shifts, default=Value(0))
         running = LessThan((week - wall_delta) % week, F("duration"))
-        return self.annotate(
-            minutes_until=Case(When(running, then=Value(0)), default=real_delta),
-            in_progress=ExpressionWrapper(Q(running), output_field=BooleanField()),
-        )
+        return self.annotate(minutes_until=Case(When(running, then=Value(0)), default=real_delta))
 
     def starting_within(self, hours, now=None):
         """Meetings in progress now or starting within ``hours``, each in its own time zone."""
@@ -666,6 +661,11 @@ class Meeting(models.Model):
     @property
     def zone(self):
         return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def in_progress(self):
+        """Whether a search found this meeting running now (its minutes_until is 0)."""
+        return getattr(self, "minutes_until", None) == 0
 
     @property
     def is_online(self):
