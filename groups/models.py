@@ -17,8 +17,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ASin, Cos, Power, Sin, Sqrt
-from django.db.models.lookups import GreaterThanOrEqual, LessThan
+from django.db.models.functions import Abs, ASin, Cos, Power, Sin, Sqrt
+from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -270,7 +270,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(Q(last_verified__isnull=True) | Q(last_verified__lt=cutoff))
 
     def with_minutes_until(self, now=None):
-        """Annotate ``minutes_until`` the next start, 0 while in progress (see ``in_progress``).
+        """Annotate ``minutes_until`` the next start; while in progress, minus the minutes since.
 
         Each meeting stores its start as a UTC week minute at its zone's standard offset. Most
         zones are on standard time at any moment; for those on summer time the start moves by
@@ -300,8 +300,10 @@ class MeetingQuerySet(models.QuerySet):
         real_delta = wall_delta
         if coming_shifts:
             real_delta = wall_delta - Case(*coming_shifts, default=Value(0))
-        running = LessThan((week - wall_delta) % week, F("duration"))
-        return self.annotate(minutes_until=Case(When(running, then=Value(0)), default=real_delta))
+        # One pass over the delta: a start less than `duration` ago wraps round to minus the
+        # minutes since it began, so meetings in progress come out negative.
+        duration = F("duration")
+        return self.annotate(minutes_until=(real_delta + duration + week) % week - duration)
 
     def starting_within(self, hours, now=None):
         """Meetings in progress now or starting within ``hours``, each in its own time zone."""
@@ -455,7 +457,8 @@ class MeetingQuerySet(models.QuerySet):
         if sort == Sort.DISTANCE:
             order = ["is_online_only", F("distance_km").asc(nulls_last=True), "minutes_until"]
         elif sort == Sort.SOONEST:
-            order = ["minutes_until", F("distance_km").asc(nulls_last=True)]
+            # A meeting that began ten minutes ago is as "soon" as one starting in ten.
+            order = [Abs("minutes_until"), F("distance_km").asc(nulls_last=True)]
         else:
             factor = Value(1.0)
             if prefer_philosophy:
@@ -475,7 +478,7 @@ class MeetingQuerySet(models.QuerySet):
                 )  # fmt: skip
             queryset = queryset.annotate(
                 score=(F("distance_km") + Value(1.0)) * factor
-                + F("minutes_until") * Value(KM_PER_HOUR_UNTIL_START / 60)
+                + Abs("minutes_until") * Value(KM_PER_HOUR_UNTIL_START / 60)
             )
             order = ["is_online_only", F("score").asc(nulls_last=True), "minutes_until"]
         return queryset.order_by(*order, "pk")
@@ -664,8 +667,9 @@ class Meeting(models.Model):
 
     @property
     def in_progress(self):
-        """Whether a search found this meeting running now (its minutes_until is 0)."""
-        return getattr(self, "minutes_until", None) == 0
+        """Whether a search found this meeting running now (its minutes_until is not positive)."""
+        minutes = getattr(self, "minutes_until", None)
+        return minutes is not None and minutes <= 0
 
     @property
     def is_online(self):

@@ -109,7 +109,7 @@ def test_soonest_orders_by_next_start_in_each_zone(meeting_at, make_meeting):
     )
     ranked = search(sort="soonest", include_online=True, now=now)
     assert ranked == [running, soon, london, later]
-    assert [m.minutes_until for m in ranked] == [0, 60, 150, 540]
+    assert [m.minutes_until for m in ranked] == [-30, 60, 150, 540]
     assert ranked[0].in_progress and not ranked[1].in_progress
 
 
@@ -117,7 +117,7 @@ def test_meeting_past_midnight_is_in_progress_next_day(meeting_at):
     meeting_at(PORTLAND, weekday=6, start_time=time(23, 0), end_time=time(1, 0))
     sunday_half_past_midnight = datetime(2026, 6, 7, 7, 30, tzinfo=UTC)
     (found,) = search(now=sunday_half_past_midnight)
-    assert found.in_progress and found.minutes_until == 0
+    assert found.in_progress and found.minutes_until == -90
 
 
 @pytest.mark.parametrize(
@@ -162,7 +162,7 @@ def test_sql_next_start_matches_zoneinfo(make_meeting, moment, weekday, minute, 
                            start_time=schedule.clock(minute), end_time=None)  # fmt: skip
     found = Meeting.objects.with_minutes_until(now).get(pk=meeting.pk)
     occurrence = meeting.next_occurrence(now)
-    expected = 0 if occurrence.in_progress else int((occurrence.start - now).total_seconds() // 60)
+    expected = int((occurrence.start - now).total_seconds() // 60)
     assert found.minutes_until == expected
     assert found.in_progress == occurrence.in_progress
     meeting.delete()
