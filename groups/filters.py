@@ -65,7 +65,10 @@ class MeetingFilter(django_filters.FilterSet):
         label="Unit", choices=UNITS, method="resolved_by_form", empty_label=None
     )
     philosophy = django_filters.ChoiceFilter(
-        label="Philosophy", field_name="group__philosophy", choices=Philosophy.choices
+        label="Philosophy",
+        field_name="group__philosophy",
+        choices=Philosophy.choices,
+        empty_label="Any",
     )
     program = django_filters.MultipleChoiceFilter(
         label="Program",
@@ -79,7 +82,9 @@ class MeetingFilter(django_filters.FilterSet):
     format = django_filters.MultipleChoiceFilter(
         label="Must have", choices=format_choices, method="filter_formats"
     )
-    language = django_filters.ChoiceFilter(label="Language", choices=_LANGUAGE_CHOICES)
+    language = django_filters.ChoiceFilter(
+        label="Language", choices=_LANGUAGE_CHOICES, empty_label="Any"
+    )
     day = django_filters.MultipleChoiceFilter(
         label="Day",
         field_name="weekday",
@@ -90,6 +95,7 @@ class MeetingFilter(django_filters.FilterSet):
         label="Time of day",
         choices=[(key, label) for key, (label, _, _) in TIMES_OF_DAY.items()],
         method="filter_time_of_day",
+        empty_label="Any",
     )
     soon = django_filters.NumberFilter(
         label="Starting within (hours)",
@@ -100,7 +106,10 @@ class MeetingFilter(django_filters.FilterSet):
         decimal_places=2,
     )
     prefer_philosophy = django_filters.ChoiceFilter(
-        label="I prefer", choices=Philosophy.choices, method="resolved_by_form"
+        label="I prefer",
+        choices=Philosophy.choices,
+        method="resolved_by_form",
+        empty_label="No preference",
     )
     prefer_format = django_filters.MultipleChoiceFilter(
         label="Nice to have", choices=format_choices, method="resolved_by_form"
