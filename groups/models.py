@@ -376,12 +376,13 @@ class MeetingQuerySet(models.QuerySet):
         6. The "best" score, in kilometre-equivalents (lower is better), is
               (distance_km + 1) * 0.5 if the philosophy is preferred
                                 * 0.6 per preferred format present (up to three)
-              + 0.1 km per hour until the meeting starts.
+              + 0.1 km per hour until the meeting starts (or since it began, if running).
            So with a secular preference a secular meeting 5 km away (3.0) beats a twelve-step one
            3 km away (4.0), but one 40 km away (20.5) does not.
         7. Order: "distance" puts local meetings nearest first, then online ones soonest first;
-           "soonest" orders everything by next start, nearest first among equals; "best" puts
-           local meetings by score, then online ones soonest first.
+           "soonest" orders everything by how far its start is from now (a meeting that began
+           ten minutes ago sits with one starting in ten), nearest first among equals; "best"
+           puts local meetings by score, then online ones soonest first.
         """
         now = now or timezone.now()
         sort = sort or (Sort.BEST if point else Sort.SOONEST)

@@ -142,3 +142,17 @@ def test_a_meeting_lasts_at_most_twelve_hours(make_meeting):
     with pytest.raises(ValidationError) as caught:
         meeting.full_clean()
     assert caught.value.error_dict["end_time"][0].code == "too_long"
+
+
+def test_refresh_schedules_mends_stale_stored_offsets(make_meeting):
+    from django.core.management import call_command
+
+    meeting = make_meeting(timezone="America/Los_Angeles")
+    right = (meeting.utc_week_minute, meeting.std_offset)
+    # As if saved under an older tz database that gave the zone another standard offset.
+    Meeting.objects.filter(pk=meeting.pk).update(std_offset=-420, utc_week_minute=0)
+    call_command("refresh_schedules", verbosity=0)
+    meeting.refresh_from_db()
+    assert (
+        (meeting.utc_week_minute, meeting.std_offset) == right == (1 * 1440 + 19 * 60 + 480, -480)
+    )
