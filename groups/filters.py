@@ -36,6 +36,8 @@ def format_choices():
 # The parameters under "More choices" on the form.
 MORE_CHOICES = ["attendance", "philosophy", "program", "day", "time", "soon", "language", "format",
                 "prefer_philosophy", "prefer_format", "sort"]  # fmt: skip
+# What the form sends when nobody changed a choice.
+DEFAULTS = {"sort": Sort.BEST}
 # Short phrases for why a result ranks where it does.
 FORMAT_REASONS = {"BE": "newcomers welcome", "W": "women", "M": "men", "Y": "young people",
                   "X": "wheelchair access", "LGBTQ": "LGBTQ"}  # fmt: skip
@@ -178,8 +180,12 @@ class MeetingFilter(django_filters.FilterSet):
 
     @property
     def more_choices_in_use(self):
-        """Whether any choice under "More choices" was sent (valid or not)."""
-        return any(self.data.get(name) for name in MORE_CHOICES) if self.data else False
+        """Whether any choice under "More choices" was sent (valid or not), beyond the defaults."""
+        if not self.data:
+            return False
+        return any(
+            self.data.get(name) not in ("", None, DEFAULTS.get(name)) for name in MORE_CHOICES
+        )
 
     @property
     def online_window_note(self):

@@ -398,7 +398,8 @@ def test_form_keeps_the_choices_made_and_forgets_them_after(client, db):
         '<option value="distance" selected>' in page
         and '<details class="more-filters" open>' in page
     )
-    plain = client.get(url, {"q": "Portland, OR"}).content.decode()
+    # As the untouched form submits it: empty fields and the default order.
+    plain = client.get(url, {"q": "Portland, OR", "day": "", "sort": "best"}).content.decode()
     assert "checked" not in plain and '<details class="more-filters">' in plain
 
 
