@@ -83,8 +83,9 @@ def paginate(queryset, number):
     return Page(rows_for(number) if total else [], number, total)
 
 
-def search_queryset():
-    return Meeting.objects.active().select_related("group", "location").prefetch_related("formats")
+def search_queryset(with_formats=True):
+    meetings = Meeting.objects.active().select_related("group", "location")
+    return meetings.prefetch_related("formats") if with_formats else meetings
 
 
 @require_safe
@@ -95,7 +96,8 @@ def home(request):
 
 @require_safe
 def meeting_list(request):
-    filterset = MeetingFilter(request.GET or None, queryset=search_queryset())
+    # The result cards name formats only as reasons, which MeetingFilter fetches when asked for.
+    filterset = MeetingFilter(request.GET or None, queryset=search_queryset(with_formats=False))
     page, status = None, 200
     if filterset.is_bound:
         if filterset.is_valid():
