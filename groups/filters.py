@@ -1,5 +1,7 @@
 """The meeting search: parameters, filtering and what each result says about itself."""
 
+from functools import cache
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
@@ -128,6 +130,16 @@ class MeetingFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, now=None, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.now = now or timezone.now()
+
+    def get_form_class(self):
+        return type(self).shared_form_class()
+
+    @classmethod
+    @cache
+    def shared_form_class(cls):
+        """Build the form class once; django-filter would build its fields anew per request."""
+        fields = {name: filter_.field for name, filter_ in cls.base_filters.items()}
+        return type(f"{cls.__name__}Form", (cls._meta.form,), fields)
 
     def resolved_by_form(self, queryset, name, value):
         # Place, radius, time window, preferences and sort feed MeetingQuerySet.search below.

@@ -233,8 +233,9 @@ def get_geocoder():
     return Gazetteer()
 
 
+@cache
 def search_geocoder():
-    """The geocoder for places visitors type: always the offline gazetteer.
+    """The geocoder for places visitors type: always the offline gazetteer (one per process).
 
     What someone in need types into the search box must not leave the site or be kept, so it
     is never sent to a network geocoder nor written to a cache; GEOCODER only governs the
