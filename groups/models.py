@@ -301,9 +301,10 @@ class MeetingQuerySet(models.QuerySet):
         if coming_shifts:
             real_delta = wall_delta - Case(*coming_shifts, default=Value(0))
         # One pass over the delta: a start less than `duration` ago wraps round to minus the
-        # minutes since it began, so meetings in progress come out negative.
-        duration = F("duration")
-        return self.annotate(minutes_until=(real_delta + duration + week) % week - duration)
+        # minutes since it began, so meetings in progress come out negative. (One that ended
+        # this minute is `duration` minutes past its start: next week's comes next.)
+        running = F("duration") - Value(1)
+        return self.annotate(minutes_until=(real_delta + running + week) % week - running)
 
     def starting_within(self, hours, now=None):
         """Meetings in progress now or starting within ``hours``, each in its own time zone."""
@@ -386,7 +387,7 @@ class MeetingQuerySet(models.QuerySet):
         """
         now = now or timezone.now()
         sort = sort or (Sort.BEST if point else Sort.SOONEST)
-        local_kinds = [Attendance.IN_PERSON, Attendance.HYBRID]
+        online_only = Q(attendance=Attendance.ONLINE)
         local = online = None
         if point is not None and include_local:
             latitude, longitude = point
@@ -409,20 +410,17 @@ class MeetingQuerySet(models.QuerySet):
             # Comparing haversine terms avoids a square root and arcsine per row in the filter.
             within = math.sin(radius_km / (2 * EARTH_RADIUS_KM)) ** 2
             term = haversine_terms(latitude, longitude, "location__")
-            queryset = queryset.annotate(
-                haversine=Case(
-                    When(attendance__in=local_kinds, then=term),
-                    default=None,
-                    output_field=FloatField(),
+            if online is not None:
+                # Online-only rows have no place: no term, and the radius does not apply.
+                term = Case(When(~online_only, then=term), output_field=FloatField())
+                queryset = queryset.alias(haversine=term).filter(
+                    Q(haversine__lte=within) | Q(haversine__isnull=True)
                 )
-            ).filter(Q(haversine__lte=within) | Q(haversine__isnull=True))
+            else:
+                queryset = queryset.alias(haversine=term).filter(haversine__lte=within)
             queryset = queryset.annotate(
-                distance_km=Case(
-                    When(haversine__isnull=False,
-                         then=Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(F("haversine")))),
-                    output_field=FloatField(),
-                )
-            )  # fmt: skip
+                distance_km=Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(F("haversine")))
+            )
         else:
             queryset = queryset.annotate(distance_km=Value(None, output_field=FloatField()))
 
@@ -435,7 +433,6 @@ class MeetingQuerySet(models.QuerySet):
             )
 
         # Preferences, and the score built from them, cost SQL only when they are asked for.
-        online_only = Q(attendance=Attendance.ONLINE)
         philosophy_match = Value(False)
         if prefer_philosophy:
             philosophy_match = Case(

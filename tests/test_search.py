@@ -120,6 +120,18 @@ def test_meeting_past_midnight_is_in_progress_next_day(meeting_at):
     assert found.in_progress and found.minutes_until == -90
 
 
+def test_a_meeting_that_ended_this_minute_is_next_weeks(make_meeting):
+    meeting = make_meeting(attendance=Attendance.ONLINE, timezone="Australia/Sydney", weekday=1,
+                           start_time=time(0, 1), end_time=time(1, 1))  # fmt: skip
+    at_its_end = datetime(2026, 2, 1, 14, 1, tzinfo=UTC)  # Monday 01:01 in Sydney
+    found = Meeting.objects.with_minutes_until(at_its_end).get(pk=meeting.pk)
+    assert found.minutes_until == 7 * 1440 - 60 and not found.in_progress
+    a_minute_before = at_its_end - timedelta(minutes=1)
+    assert (
+        Meeting.objects.with_minutes_until(a_minute_before).get(pk=meeting.pk).minutes_until == -59
+    )
+
+
 @pytest.mark.parametrize(
     "now, weekday, start, real_minutes",
     [
