@@ -18,7 +18,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Abs, ASin, Cos, Power, Sin, Sqrt
-from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -290,21 +290,31 @@ class MeetingQuerySet(models.QuerySet):
         )
         wall_delta = (F("utc_week_minute") - shift_now - Value(now_minute) + week * 2) % week
         coming_shifts = []
-        for coming, names in clock.changes.items():
+        for (coming, shift), names in clock.changes.items():
+            # These zones share a difference now, so their wall-clock delta needs no CASE.
+            zone_delta = (F("utc_week_minute") - Value(shift + now_minute) + week * 2) % week
             passed = 0
             for minutes_ahead, change in coming:
-                # Past an offset change, a wall-clock time comes `change` minutes sooner.
-                reached = GreaterThanOrEqual(wall_delta, minutes_ahead - ahead + passed)
+                # Past an offset change, a wall-clock time comes `change` minutes sooner. A time
+                # the clocks skip counts on the old offset, as zoneinfo reads it.
+                skipped = max(change, 0)
+                reached = GreaterThanOrEqual(zone_delta, minutes_ahead - ahead + passed + skipped)
                 coming_shifts.append(When(Q(timezone__in=names) & Q(reached), then=Value(change)))
                 passed += change
-        real_delta = wall_delta
-        if coming_shifts:
-            real_delta = wall_delta - Case(*coming_shifts, default=Value(0))
-        # One pass over the delta: a start less than `duration` ago wraps round to minus the
-        # minutes since it began, so meetings in progress come out negative. (One that ended
-        # this minute is `duration` minutes past its start: next week's comes next.)
         running = F("duration") - Value(1)
-        return self.annotate(minutes_until=(real_delta + running + week) % week - running)
+        if not coming_shifts:
+            # One pass over the delta: a start less than `duration` ago wraps round to minus
+            # the minutes since it began, so meetings in progress come out negative. (One that
+            # ended this minute is `duration` minutes past its start: next week's comes next.)
+            return self.annotate(minutes_until=(wall_delta + running + week) % week - running)
+        # An offset change ahead moves the next start, but not one that already began.
+        since = (week - wall_delta) % week
+        return self.annotate(
+            minutes_until=Case(
+                When(LessThan(since, F("duration")), then=-since),
+                default=wall_delta - Case(*coming_shifts, default=Value(0)),
+            )
+        )
 
     def starting_within(self, hours, now=None):
         """Meetings in progress now or starting within ``hours``, each in its own time zone."""

@@ -118,8 +118,9 @@ class ZoneClock:
     """Where every zone's clock stands against its standard offset, seen at one minute.
 
     ``shifts`` maps a difference from standard time (60 on summer time) to the zones showing
-    it; zones on standard time are left out. ``changes`` maps a tuple of coming offset changes
-    (real minutes from now, change in minutes) to the zones that will make them this week.
+    it; zones on standard time are left out. ``changes`` maps (a tuple of coming offset changes
+    as (real minutes from now, change in minutes), the zone's difference now) to the zones that
+    will make those changes this week.
     """
 
     shifts: dict
@@ -136,7 +137,7 @@ def zone_clock(now):
         if difference:
             shifts[difference].append(name)
         if coming := offset_changes(zone, now):
-            changes[coming].append(name)
+            changes[(coming, difference)].append(name)
     return ZoneClock(
         shifts={key: tuple(names) for key, names in shifts.items()},
         changes={key: tuple(names) for key, names in changes.items()},
