@@ -12,11 +12,13 @@ from groups.models import (
     SupportGroup,
     Weekday,
 )
+from groups.vocabulary import FORMATS
 
 MAX_RADIUS_KM = 500
 # The formats offered as boxes to tick; any other known code still works in a URL.
 FEATURED_FORMATS = ["O", "C", "BE", "D", "SP", "ST", "LIT", "MED", "DD", "W", "M", "LGBTQ", "Y",
                     "X", "ASL"]  # fmt: skip
+FEATURED_CHOICES = [(term.code, term.name) for term in FORMATS if term.code in FEATURED_FORMATS]
 
 
 class MeetingSearchForm(forms.Form):
@@ -38,15 +40,12 @@ class MeetingSearchForm(forms.Form):
                 self._feature_formats(name)
 
     def _feature_formats(self, name):
-        field = self.fields[name]
         chosen = set(self.data.getlist(name)) if hasattr(self.data, "getlist") else set()
-        field.widget = forms.CheckboxSelectMultiple(
-            choices=[
-                (code, label)
-                for code, label in field.choices
-                if code in FEATURED_FORMATS or code in chosen
-            ]
-        )
+        choices = FEATURED_CHOICES
+        if chosen - set(FEATURED_FORMATS):
+            choices = [(code, label) for code, label in self.fields[name].choices
+                       if code in FEATURED_FORMATS or code in chosen]  # fmt: skip
+        self.fields[name].widget = forms.CheckboxSelectMultiple(choices=choices)
 
     def clean(self):
         data = super().clean()

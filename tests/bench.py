@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 SIZES = (1_000, 10_000, 100_000)
-ROUNDS = 2
+ROUNDS = 3
 PLACES = ["Portland, OR", "97201", "Springfield", "London, GB", "New York", "Chicago, IL",
           "Los Angeles", "Houston", "Phoenix", "Philadelphia", "San Antonio", "Seattle",
           "Denver", "Boston", "Atlanta, GA", "Miami", "Toronto", "Paris", "Berlin", "Madrid",

@@ -434,6 +434,10 @@ def test_form_keeps_the_choices_made_and_forgets_them_after(client, db):
     chosen = client.get(url, {"q": "Portland, OR", "day": ["1", "3"], "sort": "distance"})
     page = chosen.content.decode()
     assert 'value="1" checked' in page and 'value="3" checked' in page
+    # A format not offered as a box still shows, ticked, once it is chosen by URL.
+    assert 'value="BT"' not in page
+    by_url = client.get(url, {"q": "Portland, OR", "format": "BT"}).content.decode()
+    assert 'value="BT" checked' in by_url
     assert (
         '<option value="distance" selected>' in page
         and '<details class="more-filters" open>' in page
