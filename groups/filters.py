@@ -5,7 +5,9 @@ from functools import cache
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from groups import schedule
 from groups.forms import MAX_RADIUS_KM, MeetingSearchForm
@@ -38,6 +40,7 @@ def format_choices():
 # The parameters under "More choices" on the form.
 MORE_CHOICES = ["attendance", "philosophy", "program", "day", "time", "soon", "language", "format",
                 "prefer_philosophy", "prefer_format", "sort"]  # fmt: skip
+SLUG_MARK = "slug-mark"
 # What the form sends when nobody changed a choice.
 DEFAULTS = {"sort": Sort.BEST}
 # Short phrases for why a result ranks where it does.
@@ -236,6 +239,11 @@ class MeetingFilter(django_filters.FilterSet):
             now=self.now,
         )
 
+    @cached_property
+    def meeting_url(self):
+        # reverse() once per page, not per card: slugs need no quoting in a path.
+        return reverse("groups:meeting", args=[SLUG_MARK])
+
     def describe(self, meeting):
         """Attach what a result shows: next occurrence, distance and why it ranks where it does."""
         data = self.form.cleaned_data
@@ -262,7 +270,7 @@ class MeetingFilter(django_filters.FilterSet):
         reasons.append(meeting.when)
         meeting.reasons = " · ".join(reason for reason in reasons if reason)
         # Plain strings for the result card: a page of twenty renders several times faster.
-        meeting.url = meeting.get_absolute_url()
+        meeting.url = self.meeting_url.replace(SLUG_MARK, meeting.slug)
         meeting.philosophy_label = meeting.group.get_philosophy_display()
         meeting.attendance_label = meeting.get_attendance_display()
         location = meeting.location

@@ -316,7 +316,7 @@ def test_results_page_shows_count_distance_reasons_and_time(client, meeting_at, 
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "1 meeting" in page and "Near Group" in page
+    assert "1 meeting" in page and f'href="{near.get_absolute_url()}">Near Group' in page
     assert "3.1 mi · secular · newcomers welcome · " in page
     # Shown on the meeting's own wall clock, with its zone's abbreviation.
     assert f"Monday 19:00–20:00 {near.next_occurrence().start.tzname()}" in page
