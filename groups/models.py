@@ -793,12 +793,6 @@ class ChangeRequestQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=ChangeRequest.Status.PENDING)
 
-    def for_editor(self, user):
-        """The requests a user may review: all for a superuser, else their programs' requests."""
-        if user.is_superuser:
-            return self
-        return self.filter(group__editors=user)
-
 
 class ChangeRequest(models.Model):
     """A correction or a new meeting suggested by the public, waiting for an editor's review."""
