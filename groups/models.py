@@ -125,13 +125,20 @@ class Format(models.Model):
 
 
 class LocationQuerySet(models.QuerySet):
+    @staticmethod
+    def box_condition(south, west, north, east, prefix=""):
+        """A condition for coordinates inside a latitude/longitude box (degrees)."""
+        box = Q(**{f"{prefix}latitude__gte": south, f"{prefix}latitude__lte": north})
+        if west <= east:
+            return box & Q(**{f"{prefix}longitude__gte": west, f"{prefix}longitude__lte": east})
+        # The box crosses the antimeridian.
+        return box & (
+            Q(**{f"{prefix}longitude__gte": west}) | Q(**{f"{prefix}longitude__lte": east})
+        )
+
     def in_box(self, south, west, north, east):
         """Locations inside a latitude/longitude box, using the (latitude, longitude) index."""
-        box = Q(latitude__gte=south, latitude__lte=north)
-        if west <= east:
-            return self.filter(box, longitude__gte=west, longitude__lte=east)
-        # The box crosses the antimeridian.
-        return self.filter(box).filter(Q(longitude__gte=west) | Q(longitude__lte=east))
+        return self.filter(self.box_condition(south, west, north, east))
 
 
 class Location(models.Model):
@@ -402,10 +409,16 @@ class MeetingQuerySet(models.QuerySet):
         if point is not None and include_local:
             latitude, longitude = point
             south, west, north, east = bounding_box(latitude, longitude, radius_km)
-            nearby = Location.objects.in_box(south, west, north, east).values("pk")
             # "Not online-only" rather than "in person or hybrid": a negation cannot use the
             # attendance index, so the planner drives the query from the nearby locations.
-            local = Q(location__in=nearby) & ~Q(attendance=Attendance.ONLINE)
+            if include_online:
+                # Joined with online meetings by OR, the box must be a subquery of its own for
+                # each side of the OR to use an index.
+                nearby = Location.objects.in_box(south, west, north, east).values("pk")
+                local = Q(location__in=nearby) & ~online_only
+            else:
+                local = Location.objects.box_condition(south, west, north, east, "location__")
+                local &= ~online_only
         horizon = None
         if include_online:
             hours = soon_hours if soon_hours is not None else online_hours
