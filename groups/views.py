@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import DatabaseError, connection
-from django.db.models import Count, Window
+from django.db.models import Count, Exists, Window
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -111,16 +111,20 @@ def home(request):
 def meeting_list(request):
     # The result cards name formats only as reasons, which MeetingFilter fetches when asked for.
     filterset = MeetingFilter(request.GET or None, queryset=results_queryset())
-    page, status = None, 200
+    context, status = {"filter": filterset, "page": None}, 200
     if filterset.is_bound:
         if filterset.is_valid():
-            page = paginate(filterset.qs, request.GET.get("page"))
+            # The page's own query also answers whether any sample data exists (for the notice
+            # on every page), saving the context processor's query when there are rows.
+            results = filterset.qs.annotate(sample_data=Exists(Meeting.objects.samples()))
+            page = paginate(results, request.GET.get("page"))
             page.rows = [filterset.describe(meeting) for meeting in page.rows]
+            context["page"] = page
+            if page.rows:
+                context["sample_data"] = page.rows[0].sample_data
         else:
             status = 400
-    return render(
-        request, "groups/meeting_list.html", {"filter": filterset, "page": page}, status=status
-    )
+    return render(request, "groups/meeting_list.html", context, status=status)
 
 
 @require_safe

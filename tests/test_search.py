@@ -462,3 +462,15 @@ def test_planner_statistics_are_refreshed(meeting_at):
         else:
             cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'groups_meeting'")
             assert cursor.fetchone()[0] >= 3
+
+
+def test_results_page_shows_the_sample_notice_only_while_samples_exist(client, meeting_at):
+    from groups.demo import load_demo
+
+    meeting_at(PORTLAND, name="Real Group")
+    url = reverse("groups:meeting_list")
+    notice = "These listings are samples, not real meetings."
+    assert notice not in client.get(url, {"q": "Portland, OR"}).content.decode()
+    load_demo(30, seed=3)  # somewhere in the world, maybe not near Portland
+    assert notice in client.get(url, {"q": "Portland, OR"}).content.decode()
+    assert notice in client.get(url, {"q": "Atlantis, ZZ"}).content.decode()
