@@ -451,9 +451,7 @@ class MeetingQuerySet(models.QuerySet):
         if soon_hours is not None:
             queryset = queryset.filter(minutes_until__lte=int(soon_hours * 60))
         elif horizon is not None:
-            queryset = queryset.filter(
-                ~Q(attendance=Attendance.ONLINE) | Q(minutes_until__lte=horizon)
-            )
+            queryset = queryset.filter(~online_only | Q(minutes_until__lte=horizon))
 
         # Preferences, and the score built from them, cost SQL only when they are asked for.
         philosophy_match = Value(False)
