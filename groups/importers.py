@@ -268,15 +268,25 @@ def parse(text, format_name):
     return meeting_guide_rows(data)
 
 
-def meeting_guide_rows(data):
+def json_records(data, not_a_list):
+    """Yield (label, record) for each object in a JSON array, or a Rejected for anything else."""
     if not isinstance(data, list):
-        raise SourceError("A Meeting Guide feed is a JSON array of meetings.")
-    results = []
+        raise SourceError(not_a_list)
     for number, item in enumerate(data, 1):
         label = f"record {number}"
-        if not isinstance(item, dict):
-            results.append(Rejected(label, ["is not a JSON object"]))
+        if isinstance(item, dict):
+            yield label, item
+        else:
+            yield Rejected(label, ["is not a JSON object"])
+
+
+def meeting_guide_rows(data):
+    results = []
+    for record in json_records(data, "A Meeting Guide feed is a JSON array of meetings."):
+        if isinstance(record, Rejected):
+            results.append(record)
             continue
+        label, item = record
         if item.get("slug") not in (None, ""):
             label += f' (slug "{item["slug"]}")'
         results += row_from_item(item, label=label)
@@ -286,14 +296,12 @@ def meeting_guide_rows(data):
 def bmlt_rows(data):
     if isinstance(data, dict):
         data = data.get("meetings")
-    if not isinstance(data, list):
-        raise SourceError("BMLT search results are a JSON array of meetings.")
     results = []
-    for number, item in enumerate(data, 1):
-        label = f"record {number}"
-        if not isinstance(item, dict):
-            results.append(Rejected(label, ["is not a JSON object"]))
+    for record in json_records(data, "BMLT search results are a JSON array of meetings."):
+        if isinstance(record, Rejected):
+            results.append(record)
             continue
+        label, item = record
         if str(item.get("published", "1")) == "0":
             continue  # Unpublished on the server: not listed, so deactivated here.
         meeting_id = str(item.get("id_bigint") or "").strip()
