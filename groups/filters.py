@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from groups import schedule
-from groups.forms import MAX_RADIUS_KM, MeetingSearchForm
+from groups.forms import MAX_RADIUS_KM, MeetingSearchForm, radius_in_km
 from groups.geocoding import MAX_QUERY_LENGTH
 from groups.models import KM_PER_MILE, Attendance, Meeting, Philosophy, Sort, Weekday
 from groups.vocabulary import FORMATS, LANGUAGES, PROGRAMS
@@ -172,9 +172,7 @@ class MeetingFilter(django_filters.FilterSet):
         radius = self.form.cleaned_data.get("radius")
         if radius is None:
             return DEFAULT_RADIUS_KM
-        return min(
-            MAX_RADIUS_KM, float(radius) * (KM_PER_MILE if self.distance_unit == "mi" else 1)
-        )
+        return min(MAX_RADIUS_KM, radius_in_km(radius, self.distance_unit))
 
     @property
     def wider_radius_km(self):

@@ -21,6 +21,11 @@ FEATURED_FORMATS = ["O", "C", "BE", "D", "SP", "ST", "LIT", "MED", "DD", "W", "M
 FEATURED_CHOICES = [(term.code, term.name) for term in FORMATS if term.code in FEATURED_FORMATS]
 
 
+def radius_in_km(radius, unit):
+    """A search radius in kilometres, from the number and unit ("km" or "mi") people chose."""
+    return float(radius) * (KM_PER_MILE if unit == "mi" else 1)
+
+
 class MeetingSearchForm(forms.Form):
     """The search form: resolves where the person is, and checks that the numbers make sense.
 
@@ -60,8 +65,7 @@ class MeetingSearchForm(forms.Form):
         if radius is None:
             return
         unit = data.get("unit") or "km"
-        radius_km = float(radius) * (KM_PER_MILE if unit == "mi" else 1)
-        if radius_km > MAX_RADIUS_KM:
+        if radius_in_km(radius, unit) > MAX_RADIUS_KM:
             limit = (
                 f"{MAX_RADIUS_KM} km" if unit == "km" else f"{MAX_RADIUS_KM / KM_PER_MILE:.0f} mi"
             )
