@@ -20,6 +20,7 @@ install: $(VENV)/.installed
 
 # Migrate the embedded database, load the gazetteer once and, on an empty database, sample data.
 run: install
+	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_gazetteer

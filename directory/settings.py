@@ -94,7 +94,6 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets gunicorn workers read while one writes; a busy timeout waits out short locks.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -141,8 +140,6 @@ STORAGES = {
         )
     },
 }
-if DEBUG:
-    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # In development WhiteNoise serves straight from the finders; production runs collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 
