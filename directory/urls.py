@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from groups.admin import import_meetings_view
+from groups.admin.imports import import_meetings_view
 
 urlpatterns = [
     # Before admin/, which would otherwise answer for this path.

@@ -12,6 +12,6 @@ class GroupsConfig(AppConfig):
 
 def analyze_after_migrate(sender, using, **kwargs):
     # A migration may rebuild a table (SQLite does for most changes) and drop its statistics.
-    from groups.models import refresh_planner_statistics
+    from groups.search.queryset import refresh_planner_statistics
 
     refresh_planner_statistics(using)

@@ -27,7 +27,7 @@ def meeting_event(meeting, page_url, domain, now):
     event = Event()
     event.add("uid", f"meeting-{meeting.pk}@{domain}")
     event.add("dtstamp", now.astimezone(UTC))
-    event.add("summary", f"{meeting.name} ({meeting.group.short_name})")
+    event.add("summary", f"{meeting.name} ({meeting.program.short_name})")
     event.add("dtstart", start)
     event.add("dtend", end)
     event.add("rrule", {"freq": "weekly", "byday": ICAL_WEEKDAYS[meeting.weekday]})
@@ -44,7 +44,7 @@ def meeting_event(meeting, page_url, domain, now):
 
 
 def describe(meeting, page_url):
-    lines = [f"{meeting.group.name} · {meeting.get_attendance_display()}"]
+    lines = [f"{meeting.program.name} · {meeting.get_attendance_display()}"]
     if meeting.location_id and meeting.location.directions:
         lines.append(f"Finding the room: {meeting.location.directions}")
     if meeting.conference_url:
@@ -109,7 +109,7 @@ def schema_event(meeting, occurrence, page_url):
         "@context": "https://schema.org",
         "@type": "Event",
         "name": meeting.name,
-        "description": f"A {meeting.group.name} meeting ({meeting.get_attendance_display()}).",
+        "description": f"A {meeting.program.name} meeting ({meeting.get_attendance_display()}).",
         "url": page_url,
         "eventStatus": "https://schema.org/EventScheduled",
         "eventAttendanceMode": ATTENDANCE_MODES[meeting.attendance],
@@ -125,10 +125,10 @@ def schema_event(meeting, occurrence, page_url):
         },
         "inLanguage": meeting.language,
         "isAccessibleForFree": True,
-        "organizer": {"@type": "Organization", "name": meeting.group.name},
+        "organizer": {"@type": "Organization", "name": meeting.program.name},
     }
-    if meeting.group.website:
-        event["organizer"]["url"] = meeting.group.website
+    if meeting.program.website:
+        event["organizer"]["url"] = meeting.program.website
     if places:
         event["location"] = places[0] if len(places) == 1 else places
     return event

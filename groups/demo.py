@@ -10,15 +10,8 @@ from datetime import date, time, timedelta
 
 from django.db import transaction
 
-from groups.models import (
-    Attendance,
-    Format,
-    Location,
-    Meeting,
-    Place,
-    SupportGroup,
-    refresh_planner_statistics,
-)
+from groups.models import Attendance, Format, Location, Meeting, Place, Program
+from groups.search.queryset import refresh_planner_statistics
 
 SAMPLE_SUFFIX = " (sample)"
 
@@ -74,7 +67,7 @@ def load_demo(meetings, seed):
     """Replace the sample data with ``meetings`` synthetic meetings generated from ``seed``."""
     rng = random.Random(seed)
     clear_samples()
-    groups = {group.slug: group for group in SupportGroup.objects.all()}
+    programs = {program.slug: program for program in Program.objects.all()}
     formats = {fmt.code: fmt for fmt in Format.objects.all()}
     places = list(
         Place.objects.filter(kind=Place.Kind.CITY)
@@ -120,7 +113,7 @@ def load_demo(meetings, seed):
         name = f"{rng.choice(NAME_WORDS[0])} {rng.choice(NAME_WORDS[1])}{SAMPLE_SUFFIX}"
         online = attendance != Attendance.IN_PERSON
         meeting = Meeting(
-            group=groups[program],
+            program=programs[program],
             location=None if attendance == Attendance.ONLINE else location,
             name=name,
             slug=f"sample-{index + 1}",

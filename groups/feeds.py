@@ -18,17 +18,10 @@ from datetime import UTC
 
 from django.db.models import Count, Max, Q
 
-from groups.models import Attendance, Meeting, Philosophy
-from groups.vocabulary import LANGUAGES
+from groups.models import Meeting, Philosophy
+from groups.vocabulary import ATTENDANCE_OPTIONS, DAY_NAMES, LANGUAGES, SECULAR_TYPE
 
-SECULAR_TYPE = "A"
 UPDATED_FORMAT = "%Y-%m-%d %H:%M:%S"
-DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
-ATTENDANCE_OPTIONS = {
-    Attendance.IN_PERSON: "in_person",
-    Attendance.ONLINE: "online",
-    Attendance.HYBRID: "hybrid",
-}
 CSV_COLUMNS = [
     "slug", "name", "program", "day", "time", "end_time", "timezone", "attendance", "types",
     "language", "location", "address", "city", "state", "postal_code", "country", "latitude",
@@ -44,8 +37,8 @@ def feed_queryset(programs=()):
     """Meetings the feed lists: active and real, of the given program slugs (all when empty)."""
     meetings = Meeting.objects.active().filter(is_sample=False)
     if programs:
-        meetings = meetings.filter(group__slug__in=programs)
-    return meetings.select_related("group", "location").prefetch_related("formats")
+        meetings = meetings.filter(program__slug__in=programs)
+    return meetings.select_related("program", "location").prefetch_related("formats")
 
 
 def feed_version(programs=()):
@@ -56,7 +49,7 @@ def feed_version(programs=()):
     """
     meetings = Meeting.objects.all()
     if programs:
-        meetings = meetings.filter(group__slug__in=programs)
+        meetings = meetings.filter(program__slug__in=programs)
     listed = Q(is_active=True, is_sample=False)
     found = meetings.aggregate(
         meeting=Max("updated", filter=Q(is_sample=False)),
@@ -74,7 +67,7 @@ def meeting_types(meeting):
     language_code = LANGUAGES.get(meeting.language, (None, None, None))[1]
     codes = [language_code] if language_code else []
     codes += sorted(fmt.code for fmt in meeting.formats.all() if fmt.code not in codes)
-    if meeting.group.philosophy == Philosophy.SECULAR and SECULAR_TYPE not in codes:
+    if meeting.program.philosophy == Philosophy.SECULAR and SECULAR_TYPE not in codes:
         codes.append(SECULAR_TYPE)
     return codes
 
@@ -121,7 +114,7 @@ def meeting_guide_record(meeting, absolute_url):
         if getattr(meeting, field):
             record[field] = getattr(meeting, field)
     record.update(
-        group=meeting.group.name,
+        group=meeting.program.name,
         url=absolute_url(meeting.get_absolute_url()),
         updated=last_updated(meeting),
     )
@@ -137,7 +130,7 @@ def csv_row(meeting, absolute_url):
     record = meeting_guide_record(meeting, absolute_url)
     row = {column: record.get(column, "") for column in CSV_COLUMNS}
     row.update(
-        program=meeting.group.slug,
+        program=meeting.program.slug,
         day=DAY_NAMES[meeting.weekday],
         attendance=meeting.attendance,
         language=meeting.language,

@@ -1,85 +1,220 @@
-"""The meeting search: parameters, filtering and what each result says about itself."""
+"""The meeting search's parameters: a django-filter FilterSet and the form it validates with.
 
+Two kinds of parameter:
+
+- Filters narrow the meetings and nothing else: philosophy, program, attendance, formats,
+  language, day and time of day. Each is a django-filter filter.
+- The place, radius, "starting within", preferences and sort are plain fields of the form. They
+  feed one call, ``MeetingQuerySet.search``, because distance, time windows and the "best" order
+  are built from shared expressions in one query (see groups.search); split into filters of their
+  own they would each have to rebuild what the others made.
+"""
+
+import zoneinfo
 from functools import cache
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
+from geopy.location import Location as GeoLocation
 
 from groups import schedule
-from groups.forms import MAX_RADIUS_KM, MeetingSearchForm, radius_in_km
-from groups.geocoding import MAX_QUERY_LENGTH
-from groups.models import KM_PER_MILE, Attendance, Meeting, Philosophy, Sort, Weekday
+from groups.geocoding import MAX_QUERY_LENGTH, search_geocoder, zone_at
+from groups.models import Attendance, Meeting, Philosophy, Weekday
+from groups.search import geometry, timing
+from groups.search.ranking import Sort
 from groups.vocabulary import FORMATS, LANGUAGES, PROGRAMS
 
-DEFAULT_RADIUS_KM = 25
-# Online meetings run all week all over the world: list those in progress or starting within a
-# day, unless the person picked days or a "starting within" window of their own.
-ONLINE_HOURS = 24
 UNITS = [("km", "km"), ("mi", "miles")]
-TIMES_OF_DAY = {
-    # (label, start minute inclusive, end minute exclusive); night wraps past midnight.
-    "morning": ("Morning (4:00–12:00)", 4 * 60, 12 * 60),
-    "afternoon": ("Afternoon (12:00–17:00)", 12 * 60, 17 * 60),
-    "evening": ("Evening (17:00–21:00)", 17 * 60, 21 * 60),
-    "night": ("Night (21:00–4:00)", 21 * 60, 4 * 60),
-}
 PROGRAM_CHOICES = [(slug, name) for slug, (name, _, _) in PROGRAMS.items()]
 # The long format list is given as a callable: Django deep-copies a list for every form it builds.
 _FORMAT_CHOICES = [(term.code, term.name) for term in FORMATS]
 _LANGUAGE_CHOICES = [(code, name) for code, (name, _, _) in LANGUAGES.items()]
+# The formats offered as boxes to tick; any other known code still works in a URL.
+FEATURED_FORMATS = ["O", "C", "BE", "D", "SP", "ST", "LIT", "MED", "DD", "W", "M", "LGBTQ", "Y",
+                    "X", "ASL"]  # fmt: skip
+FEATURED_CHOICES = [(code, name) for code, name in _FORMAT_CHOICES if code in FEATURED_FORMATS]
+# The parameters under "More choices" on the form, and what it sends when nobody changed them.
+MORE_CHOICES = ["attendance", "philosophy", "program", "day", "time", "soon", "language", "format",
+                "prefer_philosophy", "prefer_format", "sort"]  # fmt: skip
+DEFAULTS = {"sort": Sort.BEST}
 
 
 def format_choices():
     return _FORMAT_CHOICES
 
 
-# The parameters under "More choices" on the form.
-MORE_CHOICES = ["attendance", "philosophy", "program", "day", "time", "soon", "language", "format",
-                "prefer_philosophy", "prefer_format", "sort"]  # fmt: skip
-SLUG_MARK = "slug-mark"
-# What the form sends when nobody changed a choice.
-DEFAULTS = {"sort": Sort.BEST}
-# Short phrases for why a result ranks where it does.
-FORMAT_REASONS = {"BE": "newcomers welcome", "W": "women", "M": "men", "Y": "young people",
-                  "X": "wheelchair access", "LGBTQ": "LGBTQ"}  # fmt: skip
+class MeetingSearchForm(forms.Form):
+    """Where the person is and how to rank: resolved and checked, ready for the search call.
 
+    After validation, ``place`` is the geopy location searched near (or None), ``other_places``
+    the other readings of an ambiguous name, and ``searcher_zone`` the time zone to show online
+    meetings in.
+    """
 
-class MeetingFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+    q = forms.CharField(
         label="Where are you?",
-        method="resolved_by_form",
+        required=False,
         max_length=MAX_QUERY_LENGTH,
         help_text="A town, “Portland, OR”, or a ZIP code.",
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "address-level2"}),
     )
-    lat = django_filters.NumberFilter(
-        method="resolved_by_form", min_value=-90, max_value=90, widget=forms.HiddenInput
+    lat = forms.DecimalField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = forms.DecimalField(
+        required=False, min_value=-180, max_value=180, widget=forms.HiddenInput
     )
-    lng = django_filters.NumberFilter(
-        method="resolved_by_form", min_value=-180, max_value=180, widget=forms.HiddenInput
+    tz = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    radius = forms.DecimalField(
+        label="Within", required=False, min_value=0.5, max_digits=6, decimal_places=2
     )
-    tz = django_filters.CharFilter(
-        method="resolved_by_form", max_length=64, widget=forms.HiddenInput
+    unit = forms.ChoiceField(label="Unit", choices=UNITS, required=False)
+    soon = forms.DecimalField(
+        label="Starting within (hours)",
+        required=False,
+        min_value=0,
+        max_value=168,
+        max_digits=5,
+        decimal_places=2,
     )
-    radius = django_filters.NumberFilter(
-        label="Within", method="resolved_by_form", min_value=0.5, max_digits=6, decimal_places=2
+    prefer_philosophy = forms.ChoiceField(
+        label="I prefer",
+        choices=[("", "No preference"), *Philosophy.choices],
+        required=False,
     )
-    unit = django_filters.ChoiceFilter(
-        label="Unit", choices=UNITS, method="resolved_by_form", empty_label=None
+    prefer_format = forms.MultipleChoiceField(
+        label="Nice to have", choices=format_choices, required=False
     )
+    sort = forms.ChoiceField(label="Sort by", choices=Sort.choices, required=False)
+
+    place = None
+    other_places = ()
+    searcher_zone = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("format", "prefer_format"):
+            if name in self.fields:
+                self._feature_formats(name)
+
+    def _feature_formats(self, name):
+        chosen = set(self.data.getlist(name)) if hasattr(self.data, "getlist") else set()
+        choices = FEATURED_CHOICES
+        if chosen - set(FEATURED_FORMATS):
+            choices = [
+                (code, label)
+                for code, label in self.fields[name].choices
+                if code in FEATURED_FORMATS or code in chosen
+            ]
+        self.fields[name].widget = forms.CheckboxSelectMultiple(choices=choices)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        self._check_radius(data)
+        self._resolve_place(data)
+        return data
+
+    def _check_radius(self, data):
+        radius = data.get("radius")
+        if radius is None:
+            return
+        unit = data.get("unit") or "km"
+        if geometry.radius_in_km(radius, unit) > geometry.MAX_RADIUS_KM:
+            most = geometry.MAX_RADIUS_KM
+            limit = f"{most} km" if unit == "km" else f"{most / geometry.KM_PER_MILE:.0f} mi"
+            self.add_error(
+                "radius",
+                forms.ValidationError(
+                    "Choose a distance of at most %(limit)s.",
+                    code="radius_too_large",
+                    params={"limit": limit},
+                ),
+            )
+
+    def _resolve_place(self, data):
+        latitude, longitude, query = data.get("lat"), data.get("lng"), data.get("q")
+        if (latitude is None) != (longitude is None):
+            raise forms.ValidationError(
+                "Send both latitude and longitude, or type a place instead.", code="half_point"
+            )
+        if latitude is not None:
+            point = (float(latitude), float(longitude))
+            self.place = GeoLocation("your location", point, {"timezone": zone_at(*point) or ""})
+        elif query:
+            candidates = search_geocoder().geocode(query, exactly_one=False)
+            if not candidates:
+                self.add_error(
+                    "q",
+                    forms.ValidationError(
+                        "We could not find “%(query)s”. Try a town and state such as "
+                        "“Portland, OR”, or a ZIP code.",
+                        code="unknown_place",
+                        params={"query": query},
+                    ),
+                )
+                return
+            self.place = candidates[0]
+            self.other_places = [c for c in candidates[1:] if c.address != self.place.address]
+        browser_zone = data.get("tz")
+        if browser_zone and browser_zone not in schedule.zone_names():
+            browser_zone = None  # A zone the browser named that we do not know: use the place's.
+        zone = browser_zone or (self.place and self.place.raw.get("timezone")) or None
+        self.searcher_zone = zoneinfo.ZoneInfo(zone) if zone else None
+
+    @property
+    def point(self):
+        return (self.place.latitude, self.place.longitude) if self.place else None
+
+    @property
+    def distance_unit(self):
+        return self.cleaned_data.get("unit") or "km"
+
+    @property
+    def radius_km(self):
+        radius = self.cleaned_data.get("radius")
+        if radius is None:
+            return geometry.DEFAULT_RADIUS_KM
+        return min(geometry.MAX_RADIUS_KM, geometry.radius_in_km(radius, self.distance_unit))
+
+    @property
+    def attendance(self):
+        return set(self.cleaned_data.get("attendance") or [])
+
+    @property
+    def is_searching(self):
+        """True when there is somewhere to search: a place, or online meetings."""
+        return self.point is not None or Attendance.ONLINE in self.attendance
+
+    def search_options(self, now):
+        """The keyword arguments of MeetingQuerySet.search for what was asked."""
+        data = self.cleaned_data
+        soon = data.get("soon")
+        attendance = self.attendance
+        return {
+            "point": self.point,
+            "radius_km": self.radius_km,
+            "include_local": not attendance or bool(attendance - {Attendance.ONLINE}),
+            "include_online": Attendance.ONLINE in attendance,
+            "soon_hours": float(soon) if soon is not None else None,
+            "prefer_philosophy": data.get("prefer_philosophy") or "",
+            "prefer_formats": data.get("prefer_format") or [],
+            "sort": data.get("sort") or "",
+            "online_hours": None if data.get("day") else timing.ONLINE_HOURS,
+            "now": now,
+        }
+
+
+class MeetingFilter(django_filters.FilterSet):
     philosophy = django_filters.ChoiceFilter(
         label="Philosophy",
-        field_name="group__philosophy",
+        field_name="program__philosophy",
         choices=Philosophy.choices,
         empty_label="Any",
     )
     program = django_filters.MultipleChoiceFilter(
         label="Program",
-        field_name="group__slug",
+        field_name="program__slug",
         choices=PROGRAM_CHOICES,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -100,29 +235,9 @@ class MeetingFilter(django_filters.FilterSet):
     )
     time = django_filters.ChoiceFilter(
         label="Time of day",
-        choices=[(key, label) for key, (label, _, _) in TIMES_OF_DAY.items()],
+        choices=[(key, label) for key, (label, _, _) in timing.TIMES_OF_DAY.items()],
         method="filter_time_of_day",
         empty_label="Any",
-    )
-    soon = django_filters.NumberFilter(
-        label="Starting within (hours)",
-        method="resolved_by_form",
-        min_value=0,
-        max_value=168,
-        max_digits=5,
-        decimal_places=2,
-    )
-    prefer_philosophy = django_filters.ChoiceFilter(
-        label="I prefer",
-        choices=Philosophy.choices,
-        method="resolved_by_form",
-        empty_label="No preference",
-    )
-    prefer_format = django_filters.MultipleChoiceFilter(
-        label="Nice to have", choices=format_choices, method="resolved_by_form"
-    )
-    sort = django_filters.ChoiceFilter(
-        label="Sort by", choices=Sort.choices, method="resolved_by_form", empty_label=None
     )
 
     class Meta:
@@ -144,44 +259,36 @@ class MeetingFilter(django_filters.FilterSet):
         fields = {name: filter_.field for name, filter_ in cls.base_filters.items()}
         return type(f"{cls.__name__}Form", (cls._meta.form,), fields)
 
-    def resolved_by_form(self, queryset, name, value):
-        # Place, radius, time window, preferences and sort feed MeetingQuerySet.search below.
-        return queryset
-
     def filter_formats(self, queryset, name, codes):
-        for code in codes:
-            through = Meeting.formats.through.objects.filter(
-                meeting=OuterRef("pk"), format__code=code
-            )
-            queryset = queryset.filter(Exists(through))
-        return queryset
+        return queryset.with_formats(codes)
 
     def filter_time_of_day(self, queryset, name, key):
-        _, start, end = TIMES_OF_DAY[key]
-        low, high = schedule.clock(start), schedule.clock(end)
-        if start < end:
-            return queryset.filter(start_time__gte=low, start_time__lt=high)
-        return queryset.filter(Q(start_time__gte=low) | Q(start_time__lt=high))
+        return queryset.filter(timing.time_of_day_condition(key))
 
-    @property
-    def distance_unit(self):
-        return self.form.cleaned_data.get("unit") or "km"
+    def filter_queryset(self, queryset):
+        """Narrow by the filters, then place, time and rank in the one search call.
 
-    @property
-    def radius_km(self):
-        radius = self.form.cleaned_data.get("radius")
-        if radius is None:
-            return DEFAULT_RADIUS_KM
-        return min(MAX_RADIUS_KM, radius_in_km(radius, self.distance_unit))
+        The form also carries the search call's own fields, which are not filters, so the loop
+        walks the filters rather than the cleaned data (each filter passes an empty value by).
+        """
+        if not self.form.is_searching:
+            return queryset.none()
+        data = self.form.cleaned_data
+        for name, filter_ in self.filters.items():
+            queryset = filter_.filter(queryset, data.get(name))
+        if data.get("prefer_format"):
+            queryset = queryset.prefetch_related("formats")  # The cards name the ones matched.
+        return queryset.search(**self.form.search_options(self.now))
+
+    # What the results page says about the search.
 
     @property
     def wider_radius_km(self):
         """The radius to suggest when nothing matched, or None at the limit."""
-        return (
-            min(MAX_RADIUS_KM, round(self.radius_km * 2))
-            if self.radius_km < MAX_RADIUS_KM
-            else None
-        )
+        radius = self.form.radius_km
+        if radius >= geometry.MAX_RADIUS_KM:
+            return None
+        return min(geometry.MAX_RADIUS_KM, round(radius * 2))
 
     @property
     def attendance_with_online(self):
@@ -204,75 +311,7 @@ class MeetingFilter(django_filters.FilterSet):
     def online_window_note(self):
         """The hours of online meetings listed by default, when that limit applies."""
         data = self.form.cleaned_data
-        listed = Attendance.ONLINE in (data.get("attendance") or [])
-        return ONLINE_HOURS if listed and not data.get("day") and data.get("soon") is None else None
-
-    @property
-    def is_searching(self):
-        """True when there is somewhere to search: a place, or online meetings."""
-        data = self.form.cleaned_data
-        return self.form.point is not None or Attendance.ONLINE in (data.get("attendance") or [])
-
-    def filter_queryset(self, queryset):
-        data = self.form.cleaned_data
-        for name, filter_ in self.filters.items():
-            if data.get(name) not in (None, "", []):
-                queryset = filter_.filter(queryset, data[name])
-        if not self.is_searching:
-            return queryset.none()
-        attendance = set(data.get("attendance") or [])
-        soon = data.get("soon")
-        if data.get("prefer_format"):
-            queryset = queryset.prefetch_related("formats")  # describe() names the ones matched
-        return queryset.search(
-            point=self.form.point,
-            radius_km=self.radius_km,
-            include_local=not attendance or bool(attendance - {Attendance.ONLINE}),
-            include_online=Attendance.ONLINE in attendance,
-            soon_hours=float(soon) if soon is not None else None,
-            prefer_philosophy=data.get("prefer_philosophy") or "",
-            prefer_formats=data.get("prefer_format") or [],
-            sort=data.get("sort") or "",
-            online_hours=None if data.get("day") else ONLINE_HOURS,
-            now=self.now,
-        )
-
-    @cached_property
-    def meeting_url(self):
-        # reverse() once per page, not per card: slugs need no quoting in a path.
-        return reverse("groups:meeting", args=[SLUG_MARK])
-
-    def describe(self, meeting):
-        """Attach what a result shows: next occurrence, distance and why it ranks where it does."""
-        data = self.form.cleaned_data
-        meeting.occurrence = meeting.next_occurrence(self.now)
-        meeting.when = schedule.describe_start(meeting.occurrence, self.now)
-        meeting.when_text = schedule.format_span(meeting.occurrence)
-        meeting.distance = None
-        if getattr(meeting, "distance_km", None) is not None:
-            factor = 1 / KM_PER_MILE if self.distance_unit == "mi" else 1
-            meeting.distance = f"{meeting.distance_km * factor:.1f} {self.distance_unit}"
-        zone = self.form.searcher_zone
-        meeting.searcher_time = None
-        if meeting.is_online and zone and zone.key != meeting.timezone:
-            meeting.searcher_time = schedule.format_moment(
-                meeting.occurrence.start.astimezone(zone)
-            )
-        reasons = [meeting.distance or ("online" if meeting.is_online else "")]
-        if data.get("prefer_philosophy") or not data.get("philosophy"):
-            reasons.append(meeting.group.get_philosophy_display().lower())
-        if preferred := set(data.get("prefer_format") or []):
-            for fmt in meeting.formats.all():
-                if fmt.code in preferred:
-                    reasons.append(FORMAT_REASONS.get(fmt.code, fmt.name.lower()))
-        reasons.append(meeting.when)
-        meeting.reasons = " · ".join(reason for reason in reasons if reason)
-        # Plain strings for the result card: a page of twenty renders several times faster.
-        meeting.url = self.meeting_url.replace(SLUG_MARK, meeting.slug)
-        meeting.philosophy_label = meeting.group.get_philosophy_display()
-        meeting.attendance_label = meeting.get_attendance_display()
-        location = meeting.location
-        meeting.where = location and ", ".join(
-            part for part in (location.name, location.city, location.region) if part
-        )
-        return meeting
+        listed = Attendance.ONLINE in self.form.attendance
+        if listed and not data.get("day") and data.get("soon") is None:
+            return timing.ONLINE_HOURS
+        return None

@@ -250,11 +250,14 @@ class Precision:
     CITY = "city"
 
 
-def address_queries(location):
-    """(query, precision) pairs to look a location up by, most precise first."""
+def address_queries(location, *, streets=True):
+    """(query, precision) pairs to look a location up by, most precise first.
+
+    The one sequence of lookups for an address, whoever asks (admin, suggestions, imports).
+    """
     country = (location.country or "").upper()
     region_postal = " ".join(part for part in (location.region, location.postal_code) if part)
-    if location.address and location.city:
+    if streets and location.address and location.city:
         parts = [location.address, location.city, region_postal, country]
         yield ", ".join(part for part in parts if part), Precision.ADDRESS
     if location.postal_code and country == "US":
@@ -262,22 +265,35 @@ def address_queries(location):
     if location.city:
         city = ", ".join(part for part in (location.city, location.region, country) if part)
         yield city, Precision.CITY
+        if location.region:
+            # A region the geocoder does not know ("Greater London") should not hide the town.
+            yield ", ".join(part for part in (location.city, country) if part), Precision.CITY
 
 
-def locate(location, geocoder=None):
+def locate(location, geocoder=None, memo=None):
     """Fill a location's coordinates from its address, and its time zone when empty.
 
     Returns how precise the coordinates are (a ``Precision``), or None when nothing matched.
     A geocoder failure or timeout raises geopy's ``GeopyError`` and leaves the location as it was.
+    ``memo`` (a dict) keeps answers across calls, so an import asks once per town.
     """
     geocoder = geocoder or get_geocoder()
+    # The gazetteer knows towns and postal codes, not streets: spare it the street address.
+    streets = not isinstance(geocoder, Gazetteer)
     # Nominatim narrows to the country; the gazetteer reads the country from the query.
     options = {"country_codes": location.country.lower()} if location.country else {}
-    for query, precision in address_queries(location):
-        found = geocoder.geocode(query, **options)
+    for query, precision in address_queries(location, streets=streets):
+        key = (query, location.country)
+        if memo is not None and key in memo:
+            found = memo[key]
+        else:
+            found = geocoder.geocode(query, **options)
+            if memo is not None:
+                memo[key] = found
         if found is not None:
             location.latitude, location.longitude = found.latitude, found.longitude
-            fill_time_zone(location)
+            if not fill_time_zone(location) and not location.timezone:
+                location.timezone = (found.raw or {}).get("timezone") or ""
             return precision
     return None
 

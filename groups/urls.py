@@ -1,21 +1,21 @@
 from django.urls import path
 
-from groups import views
+from groups.views import exports, pages, suggestions
 
 app_name = "groups"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("meetings/", views.meeting_list, name="meeting_list"),
-    path("meetings.ics", views.meetings_ics, name="meetings_ics"),
-    path("meetings.json", views.meetings_json, name="meetings_json"),
-    path("meetings.csv", views.meetings_csv, name="meetings_csv"),
-    path("meetings/<slug:slug>.ics", views.meeting_ics, name="meeting_ics"),
-    path("meetings/<slug:slug>/", views.meeting_detail, name="meeting"),
-    path("meetings/<slug:slug>/suggest/", views.suggest_change, name="suggest_change"),
-    path("programs/<slug:slug>/", views.program, name="program"),
-    path("suggest/", views.suggest_meeting, name="suggest_meeting"),
-    path("suggest/thanks/", views.suggest_thanks, name="suggest_thanks"),
-    path("choosing/", views.choosing, name="choosing"),
-    path("health/", views.health, name="health"),
+    path("", pages.home, name="home"),
+    path("meetings/", pages.meeting_list, name="meeting_list"),
+    path("meetings.ics", exports.meetings_ics, name="meetings_ics"),
+    path("meetings.json", exports.meetings_json, name="meetings_json"),
+    path("meetings.csv", exports.meetings_csv, name="meetings_csv"),
+    path("meetings/<slug:slug>.ics", exports.meeting_ics, name="meeting_ics"),
+    path("meetings/<slug:slug>/", pages.meeting_detail, name="meeting"),
+    path("meetings/<slug:slug>/suggest/", suggestions.suggest_change, name="suggest_change"),
+    path("programs/<slug:slug>/", pages.program, name="program"),
+    path("suggest/", suggestions.suggest_meeting, name="suggest_meeting"),
+    path("suggest/thanks/", suggestions.suggest_thanks, name="suggest_thanks"),
+    path("choosing/", pages.choosing, name="choosing"),
+    path("health/", pages.health, name="health"),
 ]

@@ -1,4 +1,4 @@
-"""Fixed vocabularies: the five programs and the meeting format codes.
+"""Fixed vocabularies: the five programs, days, attendance, and the meeting format codes.
 
 Format codes follow the Meeting Guide feed specification (code4recovery/spec, data/types.json,
 MIT licence; English and Spanish names kept from it) so our feed speaks the language of the apps
@@ -8,6 +8,8 @@ directly, so rendering a form costs no query.
 """
 
 from dataclasses import dataclass
+
+from django.db import models
 
 ACCESS = "access"
 FORMAT = "format"
@@ -293,7 +295,9 @@ FORMATS += [
     for name, mg_code, name_es in LANGUAGES.values()
 ]
 FORMATS_BY_CODE = {term.code: term for term in FORMATS}
-LANGUAGE_FORMAT_CODES = {mg_code for _, mg_code, _ in LANGUAGES.values()}
+# The Meeting Guide code for a secular meeting. Every meeting of a secular program is one, so feeds
+# add it from the program and imports do not keep it as a format of their own.
+SECULAR_TYPE = "A"
 
 CATEGORY_LABELS = {
     ACCESS: "Who can attend",
@@ -302,4 +306,37 @@ CATEGORY_LABELS = {
     ACCESSIBILITY: "Access",
     LANGUAGE: "Language",
     OTHER: "Other",
+}
+
+
+class Philosophy(models.TextChoices):
+    TWELVE_STEP = "twelve-step", "Twelve-step"
+    SECULAR = "secular", "Secular"
+
+
+# Days as the Meeting Guide feed numbers them, 0 = Sunday; in English for slugs and exports.
+DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+
+
+class Weekday(models.IntegerChoices):
+    SUNDAY = 0, DAY_NAMES[0]
+    MONDAY = 1, DAY_NAMES[1]
+    TUESDAY = 2, DAY_NAMES[2]
+    WEDNESDAY = 3, DAY_NAMES[3]
+    THURSDAY = 4, DAY_NAMES[4]
+    FRIDAY = 5, DAY_NAMES[5]
+    SATURDAY = 6, DAY_NAMES[6]
+
+
+class Attendance(models.TextChoices):
+    IN_PERSON = "in-person", "In person"
+    ONLINE = "online", "Online"
+    HYBRID = "hybrid", "In person and online"
+
+
+# The Meeting Guide feed's attendance_option for ours (TSML's addition to the spec).
+ATTENDANCE_OPTIONS = {
+    Attendance.IN_PERSON: "in_person",
+    Attendance.ONLINE: "online",
+    Attendance.HYBRID: "hybrid",
 }

@@ -3,7 +3,7 @@ from datetime import time
 import pytest
 from django.core.management import call_command
 
-from groups.models import Attendance, Format, Location, Meeting, SupportGroup
+from groups.models import Attendance, Format, Location, Meeting, Program
 
 
 @pytest.fixture(scope="session")
@@ -15,7 +15,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def programs(db):
-    return {group.slug: group for group in SupportGroup.objects.all()}
+    return {program.slug: program for program in Program.objects.all()}
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def make_location(db):
 @pytest.fixture
 def make_meeting(db, make_location):
     def make(formats=(), **overrides):
-        overrides.setdefault("group", SupportGroup.objects.get(slug="na"))
+        overrides.setdefault("program", Program.objects.get(slug="na"))
         overrides.setdefault("name", "Hope Group")
         overrides.setdefault("weekday", 1)
         # A meeting given another start runs the default hour unless told otherwise.

@@ -57,7 +57,7 @@ def na_and_smart(make_meeting, make_location, programs):
     na = make_meeting(name="Hope Group", location=make_location(name="Hope Hall"))
     smart = make_meeting(
         name="Smart Tuesday",
-        group=programs["smart"],
+        program=programs["smart"],
         location=make_location(name="Smart Centre", city="Salem", postal_code="97301"),
     )
     return na, smart
@@ -74,7 +74,7 @@ def messages_of(response):
 def meeting_form(meeting, **changes):
     """The admin change form's POST data for ``meeting``, with ``changes``."""
     data = {
-        "group": meeting.group_id,
+        "program": meeting.program_id,
         "name": meeting.name,
         "slug": meeting.slug,
         "weekday": meeting.weekday,
@@ -145,7 +145,7 @@ def test_editor_choices_are_limited_to_their_programs(editor_client, na_and_smar
     na, smart = na_and_smart
     response = editor_client.get(admin_url("meeting_change", na.pk))
     group_choices = {
-        str(pk) for pk, _ in response.context["adminform"].form.fields["group"].choices
+        str(pk) for pk, _ in response.context["adminform"].form.fields["program"].choices
     }
     assert group_choices == {"", str(programs["na"].pk)}
     location_field = response.context["adminform"].form.fields["location"]
@@ -153,13 +153,13 @@ def test_editor_choices_are_limited_to_their_programs(editor_client, na_and_smar
     # A forged POST with another program or its venue is rejected.
     response = editor_client.post(
         admin_url("meeting_change", na.pk),
-        meeting_form(na, group=programs["smart"].pk, location=smart.location_id),
+        meeting_form(na, program=programs["smart"].pk, location=smart.location_id),
     )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert "group" in errors and "location" in errors
+    assert "program" in errors and "location" in errors
     na.refresh_from_db()
-    assert na.group == programs["na"] and na.location_id != smart.location_id
+    assert na.program == programs["na"] and na.location_id != smart.location_id
 
 
 def test_location_autocomplete_respects_the_editors_limit(editor_client, na_and_smart):
@@ -275,7 +275,7 @@ def test_location_page_lists_its_meetings_of_the_editors_programs(
 ):
     hall = make_location(name="Shared Hall")
     make_meeting(name="Hope Group", location=hall)
-    make_meeting(name="Smart Tuesday", location=hall, group=programs["smart"])
+    make_meeting(name="Smart Tuesday", location=hall, program=programs["smart"])
     response = editor_client.get(admin_url("location_change", hall.pk))
     assert "Hope Group" in response.text
     assert "Smart Tuesday" not in response.text
@@ -460,7 +460,7 @@ def correction(na_and_smart):
     return ChangeRequest.objects.create(
         kind=ChangeRequest.Kind.CORRECTION,
         meeting=na,
-        group=na.group,
+        program=na.program,
         proposed={"start_time": "19:30", "weekday": 2, "location_name": "Hope Hall, Room 4"},
         message="They moved to Tuesday.",
         submitter_name="Sam",
@@ -504,7 +504,7 @@ def test_approving_moves_only_this_meeting_off_a_shared_venue(admin_user, make_m
     request = ChangeRequest.objects.create(
         kind=ChangeRequest.Kind.CORRECTION,
         meeting=first,
-        group=first.group,
+        program=first.program,
         proposed={"location_city": "Salem", "location_address": "2 Court St"},
     )
     request.approve(admin_user, locate=locate)
@@ -518,7 +518,7 @@ def test_approving_moves_only_this_meeting_off_a_shared_venue(admin_user, make_m
 def test_approving_a_new_meeting_creates_it(admin_client, admin_user, programs):
     request = ChangeRequest.objects.create(
         kind=ChangeRequest.Kind.NEW_MEETING,
-        group=programs["sos"],
+        program=programs["sos"],
         proposed={
             "program": "sos", "name": "Secular Sunday", "weekday": 0, "start_time": "10:00",
             "attendance": "in-person", "location_name": "Library", "location_city": "Salem",
@@ -530,7 +530,7 @@ def test_approving_a_new_meeting_creates_it(admin_client, admin_user, programs):
         {"action": "approve_selected", "_selected_action": [request.pk]},
     )
     meeting = Meeting.objects.get(name="Secular Sunday")
-    assert meeting.group == programs["sos"] and meeting.timezone == "America/Los_Angeles"
+    assert meeting.program == programs["sos"] and meeting.timezone == "America/Los_Angeles"
     assert meeting.location.has_coordinates and meeting.last_verified == date.today()
     request.refresh_from_db()
     assert request.meeting == meeting and request.status == ChangeRequest.Status.APPROVED
@@ -571,7 +571,7 @@ def test_editors_cannot_move_a_meeting_to_a_program_they_do_not_edit(editor_clie
     )
     assert "a program you do not edit" in response.text
     correction.refresh_from_db()
-    assert correction.is_pending and correction.meeting.group.slug == "na"
+    assert correction.is_pending and correction.meeting.program.slug == "na"
 
 
 def test_rejecting_changes_nothing(editor_client, na_editor, correction):
@@ -611,7 +611,7 @@ def test_admin_pages_have_bounded_queries_at_1000_meetings(
     client, admin_user, make_editor, thousand_meetings, django_assert_max_num_queries, who
 ):
     meeting = thousand_meetings
-    client.force_login(admin_user if who == "superuser" else make_editor(meeting.group.slug))
+    client.force_login(admin_user if who == "superuser" else make_editor(meeting.program.slug))
     pages = [
         admin_url("meeting_changelist"),
         admin_url("meeting_changelist") + "?verified=stale&attendance=hybrid",

@@ -8,10 +8,10 @@ from groups.models import Attendance, Meeting
 
 def snapshot():
     return [
-        (m.slug, m.name, m.group.slug, m.weekday, m.start_time, m.attendance, m.timezone,
+        (m.slug, m.name, m.program.slug, m.weekday, m.start_time, m.attendance, m.timezone,
          m.location and (m.location.latitude, m.location.longitude),
          tuple(sorted(f.code for f in m.formats.all())))
-        for m in Meeting.objects.select_related("group", "location")
+        for m in Meeting.objects.select_related("program", "location")
         .prefetch_related("formats").order_by("slug")
     ]  # fmt: skip
 
@@ -28,9 +28,9 @@ def test_same_seed_same_data_other_seed_other_data(db):
 
 def test_demo_is_marked_realistic_and_spread(db):
     load_demo(2000, seed=5)
-    meetings = Meeting.objects.select_related("group", "location")
+    meetings = Meeting.objects.select_related("program", "location")
     assert all(m.is_sample and m.name.endswith("(sample)") for m in meetings)
-    by_program = {slug: meetings.filter(group__slug=slug).count()
+    by_program = {slug: meetings.filter(program__slug=slug).count()
                   for slug in ("na", "dra", "sos", "smart", "lifering")}  # fmt: skip
     assert all(by_program.values())
     assert by_program["na"] > 5 * by_program["dra"]

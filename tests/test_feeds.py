@@ -37,7 +37,7 @@ def meetings(make_meeting, make_location, programs):
             formats=["O", "D"],
         ),
         "smart": make_meeting(
-            group=programs["smart"],
+            program=programs["smart"],
             name="SMART Online",
             weekday=6,
             start_time=time(23, 30),
@@ -110,7 +110,7 @@ def test_feed_leaves_out_samples_and_inactive_meetings(client, meetings):
 
 
 def test_feed_filters_by_repeatable_program(client, meetings, make_meeting, programs):
-    make_meeting(group=programs["sos"], name="SOS Tuesday", weekday=2)
+    make_meeting(program=programs["sos"], name="SOS Tuesday", weekday=2)
     assert [r["name"] for r in get_feed(client, program="na").json()] == ["Clean Start"]
     both = get_feed(client, program=["smart", "sos"]).json()
     assert sorted(r["name"] for r in both) == ["SMART Online", "SOS Tuesday"]
@@ -188,7 +188,7 @@ def test_every_feed_type_code_is_in_the_spec_or_documented_as_ours(client, make_
     ours = {term.code for term in FORMATS if term.ours}
     every_format = [term.code for term in FORMATS]
     for slug in programs:
-        make_meeting(group=programs[slug], name=f"All formats {slug}", formats=every_format)
+        make_meeting(program=programs[slug], name=f"All formats {slug}", formats=every_format)
     for language in ["en", "es", "fr", "pt", "ja"]:
         make_meeting(name=f"In {language}", language=language)
     codes = {code for record in get_feed(client).json() for code in record["types"]}

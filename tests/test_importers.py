@@ -91,7 +91,7 @@ def test_meeting_guide_import_reads_every_field(db):
     )
     assert meeting.timezone == "America/Los_Angeles"
     assert meeting.attendance == Attendance.IN_PERSON
-    assert meeting.group.slug == "na"
+    assert meeting.program.slug == "na"
     assert meeting.language == "es"  # The S type code.
     assert codes(meeting) == ["D", "O"]
     location = meeting.location
@@ -185,7 +185,7 @@ def test_missing_coordinates_are_geocoded_and_the_zone_found(db):
 def test_a_network_geocoder_gets_the_full_address(db):
     geocoder = FixedPlace((45.5, -122.6))
     run_import("meeting-guide.json", geocoder=geocoder)
-    assert "400 SW Main St, Portland, OR, 97204, US" in geocoder.queries
+    assert "400 SW Main St, Portland, OR 97204, US" in geocoder.queries
     assert Meeting.objects.get(external_id="noon-recovery:1").location.latitude == 45.5
 
 
@@ -309,7 +309,7 @@ def test_a_malformed_feed_changes_nothing_and_names_each_bad_record(db):
         'record 2 (slug "weekday-nine")': ["day 9 is not a number from 0 (Sunday) to 6 (Saturday)"],
         'record 3 (slug "no-name")': ["name is missing", "time '7pm-ish' is not HH:MM"],
         'record 4 (slug "nowhere")': [
-            "timezone 'Mars/Olympus' is not a time zone name such as America/Chicago",
+            "timezone: “Mars/Olympus” is not a time zone name such as America/Chicago.",
             "no address: an in-person meeting needs at least a city",
         ],
         "record 5": ["is not a JSON object"],
@@ -343,11 +343,15 @@ def test_a_record_gone_bad_does_not_deactivate_its_meeting(tmp_path, db):
     )
 
 
-def test_nul_characters_are_dropped(tmp_path, db):
+def test_control_characters_reject_the_record_in_the_rules_words(tmp_path, db):
     records = sample_feed()[:1]
     records[0]["notes"] = "Side\u0000 door"
-    run_import(write_feed(tmp_path, records))
-    assert Meeting.objects.get().notes.startswith("Side door")
+    with pytest.raises(ImportRejected) as rejected:
+        run_import(write_feed(tmp_path, records))
+    assert rejected.value.report.rejected[0].reasons == [
+        "notes: Remove the line break or other control character (U+0000) from this text."
+    ]
+    assert not Meeting.objects.exists()
 
 
 def test_a_duplicate_id_is_rejected(tmp_path, db):
@@ -374,7 +378,7 @@ def test_unreadable_sources_are_source_errors(db, tmp_path):
     with pytest.raises(SourceError, match="Could not read"):
         run_import(tmp_path / "missing.json")
     with pytest.raises(SourceError, match="JSON array"):
-        run_import(write_feed(tmp_path, {"meetings": []}), format_name="meeting-guide")
+        run_import(write_feed(tmp_path, {"meetings": []}), file_type="meeting-guide")
     with pytest.raises(SourceError, match="http"):
         import_meetings("file:///etc/passwd", program="na")
 
@@ -423,7 +427,7 @@ def test_places_are_shared_rather_than_duplicated(tmp_path, db, make_location):
         longitude=-104.99,
         timezone="America/Denver",
     )
-    run_import("bmlt.json", format_name="bmlt")
+    run_import("bmlt.json", file_type="bmlt")
     assert Meeting.objects.get(external_id="1201").location == hall
     assert Location.objects.count() == 2  # Trinity Hall and the new Grace Church.
 
@@ -433,7 +437,7 @@ def test_places_are_shared_rather_than_duplicated(tmp_path, db, make_location):
 
 def test_bmlt_search_results(db):
     report = run_import("bmlt.json")  # The format is recognised from the content.
-    assert report.format == "bmlt"
+    assert report.file_type == "bmlt"
     assert report.counts == {
         "created": 3,
         "updated": 0,
@@ -475,7 +479,7 @@ def test_csv_with_plain_language_headers(db):
     assert codes(tuesday) == ["D", "O"]  # From the names "Open, Discussion".
     assert tuesday.notes == "Bring a friend, or not."
     assert tuesday.location.directions == "Upstairs"
-    assert tuesday.group.slug == "sos"
+    assert tuesday.program.slug == "sos"
     saturday = Meeting.objects.get(external_id="sos-sat")
     assert (saturday.weekday, saturday.attendance) == (6, Attendance.ONLINE)
     thursday = Meeting.objects.get(external_id="sos-thu")
@@ -553,11 +557,11 @@ def test_a_missing_url_is_a_source_error(feed_server, db):
 
 def listing():
     rows = []
-    for m in Meeting.objects.active().select_related("group", "location"):
+    for m in Meeting.objects.active().select_related("program", "location"):
         place = m.location
         rows.append(
             (
-                m.group.slug,
+                m.program.slug,
                 m.name,
                 m.weekday,
                 m.start_time,
@@ -623,7 +627,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_listings(
         formats=["C", "JFT"],
     )
     make_meeting(
-        group=programs["smart"],
+        program=programs["smart"],
         name="SMART Online",
         attendance=Attendance.ONLINE,
         conference_url="https://zoom.example.org/j/9",
@@ -634,7 +638,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_listings(
         formats=["TOOLS", "D"],
     )
     make_meeting(
-        group=programs["lifering"],
+        program=programs["lifering"],
         name="LifeRing Hybrid",
         weekday=3,
         end_time=None,
@@ -643,7 +647,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_listings(
         location=make_location(name="Library", address="801 SW 10th Ave", postal_code="97205"),
     )
     make_meeting(
-        group=programs["dra"],
+        program=programs["dra"],
         name="DRA Thursday",
         weekday=4,
         formats=["DD", "ST"],

@@ -10,8 +10,9 @@ from dateutil.rrule import rrulestr
 from django.urls import reverse
 from icalendar import Calendar
 
-from groups import calendars, views
+from groups import calendars
 from groups.models import Attendance, Location, Meeting
+from groups.views import exports
 
 
 def page_text(client, url):
@@ -234,7 +235,7 @@ def test_meetings_ics_without_a_search_is_empty_and_bad_choices_are_400(client, 
 def test_meetings_ics_is_capped(client, make_meeting, monkeypatch):
     for n in range(3):
         make_meeting(name=f"Group {n}")
-    monkeypatch.setattr(views, "MAX_CALENDAR_EVENTS", 2)
+    monkeypatch.setattr(exports, "MAX_CALENDAR_EVENTS", 2)
     calendar = parse_calendar(client.get(reverse("groups:meetings_ics"), {"q": "Portland, OR"}))
     assert len(calendar.walk("VEVENT")) == 2
 
@@ -258,9 +259,9 @@ def test_program_page_explains_the_approach_and_links_into_search(client, progra
 
 
 def test_program_page_counts_its_active_meetings(client, make_meeting, programs):
-    make_meeting(group=programs["smart"])
-    make_meeting(group=programs["smart"], attendance=Attendance.ONLINE)
-    make_meeting(group=programs["smart"], is_active=False)
+    make_meeting(program=programs["smart"])
+    make_meeting(program=programs["smart"], attendance=Attendance.ONLINE)
+    make_meeting(program=programs["smart"], is_active=False)
     html = page_text(client, reverse("groups:program", args=["smart"]))
     short_name = programs["smart"].short_name
     assert f"lists 2 active {short_name} meetings" in html and "(1 listed)" in html

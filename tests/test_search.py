@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from groups import schedule
 from groups.filters import MeetingFilter
 from groups.models import Attendance, Meeting
-from groups.views import search_queryset
+from groups.views.exports import search_queryset
 
 PORTLAND = (45.52345, -122.67621)  # Where the gazetteer puts "Portland, OR".
 KM_PER_DEGREE_LATITUDE = 111.2
@@ -80,9 +80,9 @@ def test_online_meetings_are_never_hidden_by_the_radius(meeting_at, make_meeting
 
 
 def test_best_trades_distance_against_a_philosophy_preference(meeting_at, programs):
-    twelve_step_3 = meeting_at(north_of(PORTLAND, 3), group=programs["na"])
-    secular_5 = meeting_at(north_of(PORTLAND, 5), group=programs["smart"])
-    secular_40 = meeting_at(north_of(PORTLAND, 40), group=programs["sos"])
+    twelve_step_3 = meeting_at(north_of(PORTLAND, 3), program=programs["na"])
+    secular_5 = meeting_at(north_of(PORTLAND, 5), program=programs["smart"])
+    secular_40 = meeting_at(north_of(PORTLAND, 40), program=programs["sos"])
     ranked = search(radius_km=50, prefer_philosophy="secular", sort="best")
     assert ranked.index(secular_5) < ranked.index(twelve_step_3)
     assert ranked.index(twelve_step_3) < ranked.index(secular_40)
@@ -151,8 +151,10 @@ def test_time_window_is_exact_across_daylight_saving(meeting_at, now, weekday, s
     occurrence = meeting.next_occurrence(now)
     assert (occurrence.start - now) == timedelta(minutes=real_minutes)
     hours = real_minutes / 60
-    assert Meeting.objects.starting_within(hours, now).filter(pk=meeting.pk).exists()
-    assert not Meeting.objects.starting_within(hours - 0.25, now).filter(pk=meeting.pk).exists()
+    within = Meeting.objects.search(point=(40.71, -74.0), soon_hours=hours, now=now)
+    assert meeting in within
+    earlier = Meeting.objects.search(point=(40.71, -74.0), soon_hours=hours - 0.25, now=now)
+    assert meeting not in earlier
 
 
 ZONES = ["America/New_York", "Europe/London", "Australia/Sydney", "Australia/Lord_Howe",
@@ -218,10 +220,10 @@ def run_filter(data, now=None):
 
 
 def test_filter_by_program_philosophy_and_attendance(meeting_at, make_meeting, programs):
-    na = meeting_at(PORTLAND, group=programs["na"])
-    smart = meeting_at(PORTLAND, group=programs["smart"], attendance=Attendance.HYBRID,
+    na = meeting_at(PORTLAND, program=programs["na"])
+    smart = meeting_at(PORTLAND, program=programs["smart"], attendance=Attendance.HYBRID,
                        conference_url="https://meet.example.org/s")  # fmt: skip
-    online = make_meeting(attendance=Attendance.ONLINE, group=programs["lifering"])
+    online = make_meeting(attendance=Attendance.ONLINE, program=programs["lifering"])
     monday_afternoon = datetime(2026, 6, 1, 20, 0, tzinfo=UTC)  # three hours before it starts
     assert set(run_filter({"q": "Portland, OR"})) == {na, smart}
     assert run_filter({"q": "Portland, OR", "philosophy": "secular"}) == [smart]
@@ -308,7 +310,7 @@ def test_bad_input_is_named_on_the_form(db, data, field):
 
 def test_results_page_shows_count_distance_reasons_and_time(client, meeting_at, programs):
     near = meeting_at(
-        north_of(PORTLAND, 5), group=programs["smart"], formats=["BE"], name="Near Group"
+        north_of(PORTLAND, 5), program=programs["smart"], formats=["BE"], name="Near Group"
     )
     response = client.get(
         reverse("groups:meeting_list"),
@@ -406,7 +408,7 @@ def test_fuzzed_parameters_never_break_the_page(client, meeting_at, params):
 
 def test_bounding_box_math_is_sane():
     # A bounding box at 60 degrees north is twice as wide in longitude as at the equator.
-    from groups.models import bounding_box
+    from groups.search.geometry import bounding_box
 
     south, west, north, east = bounding_box(60.0, 10.0, 100)
     assert north - 60 == pytest.approx(100 / 111.2, rel=0.01)
@@ -450,7 +452,7 @@ def test_form_keeps_the_choices_made_and_forgets_them_after(client, db):
 def test_planner_statistics_are_refreshed(meeting_at):
     from django.db import connection
 
-    from groups.models import refresh_planner_statistics
+    from groups.search.queryset import refresh_planner_statistics
 
     for n in range(3):
         meeting_at(north_of(PORTLAND, n))

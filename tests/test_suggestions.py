@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from groups.forms import SuggestionForm
 from groups.models import ChangeRequest, Meeting
-from groups.views import SUGGESTIONS_PER_WINDOW
+from groups.views.suggestions import SUGGESTIONS_PER_WINDOW
 
 
 @pytest.fixture
@@ -77,7 +77,8 @@ def test_new_meeting_form_checks_place_and_join_details(db):
     assert SuggestionForm(data).has_error("location_city", "needs_place")
     data = {**NEW_MEETING, "attendance": "online"}
     form = SuggestionForm(data)
-    assert form.has_error("conference_url", "needs_join") and form.has_error("timezone")
+    assert form.has_error("conference_url", "online_needs_url_or_phone")
+    assert form.has_error("timezone")
 
 
 def test_length_limits(meeting):
@@ -109,7 +110,7 @@ def test_suggest_meeting_page_queues_a_new_meeting(client, programs):
     response = client.post(reverse("groups:suggest_meeting"), NEW_MEETING)
     assert response.status_code == 302
     request = ChangeRequest.objects.get()
-    assert request.kind == ChangeRequest.Kind.NEW_MEETING and request.group == programs["smart"]
+    assert request.kind == ChangeRequest.Kind.NEW_MEETING and request.program == programs["smart"]
     assert request.proposed["start_time"] == "18:30" and request.proposed["weekday"] == 3
     assert request.proposed["location_country"] == "US"
     assert (request.submitter_name, request.submitter_email) == ("Jo", "jo@example.org")

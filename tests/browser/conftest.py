@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps as django_apps
 
 from groups.geocoding import normalize
-from groups.models import Attendance, Format, Location, Meeting, Place, SupportGroup
+from groups.models import Attendance, Format, Location, Meeting, Place, Program
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the ORM.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -42,7 +42,8 @@ def site(live_server):
     thread a fresh connection that never held the serialized data.)
     """
     seed = importlib.import_module("groups.migrations.0002_programs_and_formats")
-    seed.load_programs(django_apps, None)
+    for slug, fields in seed.PROGRAMS.items():
+        Program.objects.update_or_create(slug=slug, defaults=fields)
     seed.load_formats(django_apps, None)
     Place.objects.bulk_create([
         Place(name="Portland", search_name=normalize("Portland"), region="OR", country="US",
@@ -54,18 +55,18 @@ def site(live_server):
         postal_code="97205", latitude=45.5234, longitude=-122.6762,
         timezone="America/Los_Angeles", directions="Side door, basement room 3.",
     )  # fmt: skip
-    programs = {group.slug: group for group in SupportGroup.objects.all()}
+    programs = {group.slug: group for group in Program.objects.all()}
     meetings = {}
     for name, slug, weekday in [
         ("Hope Group", "na", 1), ("Tools for Change", "smart", 3), ("Sober Circle", "lifering", 5)
     ]:  # fmt: skip
         meetings[slug] = Meeting.objects.create(
-            group=programs[slug], name=name, weekday=weekday, start_time=time(19, 0),
+            program=programs[slug], name=name, weekday=weekday, start_time=time(19, 0),
             end_time=time(20, 0), location=hall, timezone="America/Los_Angeles",
         )  # fmt: skip
     meetings["na"].formats.set(Format.objects.filter(code__in=["O", "X"]))
     meetings["online"] = Meeting.objects.create(
-        group=programs["sos"], name="Online Check-in", weekday=2, start_time=time(12, 0),
+        program=programs["sos"], name="Online Check-in", weekday=2, start_time=time(12, 0),
         end_time=time(13, 0), attendance=Attendance.ONLINE, timezone="America/New_York",
         conference_url="https://meet.example.org/sos", conference_url_notes="Passcode 1234",
     )  # fmt: skip

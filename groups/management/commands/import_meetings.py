@@ -1,8 +1,9 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from groups import schedule
-from groups.importers import FORMAT_NAMES, ImportRejected, SourceError, import_meetings
-from groups.models import refresh_planner_statistics
+from groups import rules
+from groups.importers import FILE_TYPES, ImportRejected, SourceError, import_meetings
+from groups.search.queryset import refresh_planner_statistics
 from groups.vocabulary import PROGRAMS
 
 
@@ -17,35 +18,46 @@ class Command(BaseCommand):
         parser.add_argument("source", help="A file path or an http(s) URL.")
         parser.add_argument("--program", required=True, choices=list(PROGRAMS))
         parser.add_argument(
-            "--format", dest="format_name", choices=FORMAT_NAMES, default="",
-            help="Default: from the file name and content.",
-        )  # fmt: skip
+            "--format",
+            dest="file_type",
+            choices=FILE_TYPES,
+            default="",
+            help="The file type. Default: from the file name and content.",
+        )
         parser.add_argument(
-            "--source", dest="label", default="",
+            "--source",
+            dest="label",
+            default="",
             help="The name recorded as the meetings' source (default: the URL or absolute path). "
             "Keep it the same between imports of one feed.",
-        )  # fmt: skip
+        )
         parser.add_argument(
-            "--timezone", default="",
+            "--timezone",
+            default="",
             help="Time zone for meetings whose record and place give none, e.g. America/Chicago.",
-        )  # fmt: skip
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="Report what would change; save nothing."
         )
         parser.add_argument(
-            "--skip-invalid", action="store_true",
+            "--skip-invalid",
+            action="store_true",
             help="Import the valid records and list the rejected ones, instead of stopping.",
-        )  # fmt: skip
+        )
 
-    def handle(self, *args, source, program, format_name, label, timezone, dry_run,
-               skip_invalid, **options):  # fmt: skip
-        if timezone and timezone not in schedule.zone_names():
-            raise CommandError(f"--timezone {timezone!r} is not a time zone name.")
+    def handle(
+        self, *args, source, program, file_type, label, timezone, dry_run, skip_invalid, **options
+    ):
+        if timezone:
+            try:
+                rules.validate_time_zone(timezone)
+            except ValidationError as error:
+                raise CommandError(f"--timezone: {' '.join(error.messages)}") from None
         try:
             report = import_meetings(
                 source,
                 program=program,
-                format_name=format_name,
+                file_type=file_type,
                 label=label,
                 default_timezone=timezone,
                 skip_invalid=skip_invalid,

@@ -1,0 +1,153 @@
+"""Admin for locations (where meetings are held) and the gazetteer's places."""
+
+from django.contrib import admin, messages
+from geopy.exc import GeopyError
+
+from groups.admin.editors import (
+    EditorPermissions,
+    editable_locations,
+    editor_program_ids,
+    limit_to_editor,
+)
+from groups.geocoding import Precision, fill_time_zone, locate
+from groups.history import record_changes
+from groups.models import Location, Meeting, Place
+
+
+class MeetingInline(EditorPermissions, admin.TabularInline):
+    """The meetings held at a location, each linking to its own page."""
+
+    model = Meeting
+    fields = ["name", "program", "weekday", "start_time", "attendance", "is_active"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    verbose_name_plural = "meetings here"
+
+    def get_queryset(self, request):
+        return limit_to_editor(request, super().get_queryset(request)).select_related("program")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # Meetings are edited on their own page.
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Location)
+class LocationAdmin(EditorPermissions, admin.ModelAdmin):
+    list_display = ["name", "address", "city", "region", "postal_code", "country",
+                    "has_coordinates", "timezone", "is_sample"]  # fmt: skip
+    list_filter = ["country", "is_sample"]
+    search_fields = ["name", "address", "city", "postal_code"]
+    inlines = [MeetingInline]
+    actions = ["geocode_selected"]
+    fieldsets = [
+        (None, {"fields": ["name", "address", "city", "region", "postal_code", "country"]}),
+        (
+            "Map position",
+            {
+                "fields": [("latitude", "longitude"), "timezone"],
+                "description": "Leave the coordinates empty and they are looked up from the "
+                "address when you save. Type them (from any map) to place the venue exactly.",
+            },
+        ),
+        (None, {"fields": ["directions", "is_sample"]}),
+    ]
+
+    def get_queryset(self, request):
+        # Also what the location autocomplete searches: another program's venues stay hidden.
+        return editable_locations(request, super().get_queryset(request))
+
+    def get_search_results(self, request, queryset, search_term):
+        # The autocomplete passes get_queryset's result here; keep that limit whoever calls.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if editor_program_ids(request) is not None:
+            queryset = editable_locations(request, queryset)
+        return queryset, may_have_duplicates
+
+    @admin.display(boolean=True, description="on the map")
+    def has_coordinates(self, location):
+        return location.has_coordinates
+
+    def save_model(self, request, obj, form, change):
+        self.place_on_map(request, obj, form, change)
+        super().save_model(request, obj, form, change)
+
+    def place_on_map(self, request, location, form, change):
+        """Look up coordinates the editor did not give; never stop the save for a failure."""
+        address_changed = not change or any(
+            name in form.changed_data for name in Location.ADDRESS_FIELDS
+        )
+        typed = {"latitude", "longitude"} & set(form.changed_data)
+        needs_lookup = not location.has_coordinates or (address_changed and not typed)
+        if not needs_lookup:
+            fill_time_zone(location)
+            return
+        old = (location.latitude, location.longitude)
+        if "timezone" not in form.changed_data and location.has_coordinates:
+            location.timezone = ""  # The zone belonged to the old coordinates.
+        location.latitude = location.longitude = None
+        try:
+            precision = locate(location)
+        except GeopyError as error:
+            precision, problem = None, f"the address lookup failed ({error.__class__.__name__})"
+        else:
+            problem = "the address was not found"
+        if precision is None:
+            location.latitude, location.longitude = old
+            fill_time_zone(location)
+            messages.warning(
+                request,
+                f"“{location}” was saved, but {problem}. Please enter its latitude and "
+                "longitude (from any map) so the meeting shows up in searches near it.",
+            )
+        elif precision != Precision.ADDRESS:
+            messages.info(
+                request,
+                f"“{location}” was placed by its {precision} only. Check the position, or "
+                "type exact coordinates.",
+            )
+
+    @admin.action(description="Look up coordinates for the selected locations")
+    def geocode_selected(self, request, queryset):
+        located, missed = [], []
+        for location in queryset:
+            if location.has_coordinates:
+                if fill_time_zone(location):
+                    location.save(update_fields=["timezone", "updated"])
+                continue
+            try:
+                precision = locate(location)
+            except GeopyError as error:
+                self.message_user(
+                    request,
+                    f"The address lookup failed ({error.__class__.__name__}); stopped after "
+                    f"{len(located)} found. Try again later.",
+                    messages.WARNING,
+                )
+                break
+            if precision is None:
+                missed.append(location)
+                continue
+            location.save(update_fields=["latitude", "longitude", "timezone", "updated"])
+            located.append(location)
+        record_changes(request.user, located, "Looked up coordinates from the address.")
+        if located:
+            self.message_user(request, f"Placed {len(located)} location(s) on the map.")
+        if missed:
+            names = ", ".join(str(location) for location in missed[:10])
+            self.message_user(
+                request, f"Not found, enter coordinates by hand: {names}.", messages.WARNING
+            )
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "postal_code", "region", "country", "population", "timezone", "kind"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "postal_code"]
+    readonly_fields = ["search_name"]

@@ -1,0 +1,191 @@
+"""Admin for meetings and their contacts: the curation tool for program editors."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from groups.admin.editors import (
+    EditorPermissions,
+    editable_locations,
+    is_editor,
+    limit_to_editor,
+)
+from groups.history import record_changes
+from groups.models import Meeting, MeetingContact, Program
+
+
+class StaleFilter(admin.SimpleListFilter):
+    title = "verification"
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("stale", "Not verified in 12 months, or never"),
+            ("current", "Verified in the last 12 months"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "stale":
+            return queryset.stale()
+        if self.value() == "current":
+            return queryset.exclude(pk__in=queryset.stale().values("pk"))
+        return queryset
+
+
+class MeetingContactInline(EditorPermissions, admin.TabularInline):
+    model = MeetingContact
+    extra = 0
+    verbose_name_plural = "contacts (for editors; shown publicly only when ticked)"
+
+    def has_delete_permission(self, request, obj=None):
+        # A contact is not a listing: editors remove people who step down.
+        return is_editor(request)
+
+
+def https_formfield(db_field, **kwargs):
+    # Volunteers paste links without a scheme; today's links are https.
+    if isinstance(db_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return db_field.formfield(**kwargs)
+
+
+class MeetingAdminForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        # For the class itself; the admin builds its form through formfield_overrides below.
+        formfield_callback = https_formfield
+        fields = [
+            "program", "name", "slug", "weekday", "start_time", "end_time", "timezone",
+            "language", "formats", "notes", "attendance", "location", "conference_url",
+            "conference_url_notes", "conference_phone", "conference_phone_notes", "is_active",
+            "last_verified", "is_sample", "source", "external_id",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = "The web address; made from the name when left empty."
+        self.fields["timezone"].required = False
+
+    def clean(self):
+        data = super().clean()
+        location = data.get("location")
+        if not data.get("timezone"):
+            if location and location.timezone:
+                data["timezone"] = location.timezone
+            else:
+                self.add_error(
+                    "timezone",
+                    ValidationError(
+                        "Give the time zone, such as America/Chicago: the location has none.",
+                        code="needs_time_zone",
+                    ),
+                )
+        return data
+
+
+@admin.register(Meeting)
+class MeetingAdmin(EditorPermissions, admin.ModelAdmin):
+    form = MeetingAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["name", "program", "weekday", "start_time", "attendance", "location__city",
+                    "is_active", "last_verified", "is_sample"]  # fmt: skip
+    list_filter = [("program", admin.RelatedOnlyFieldListFilter), "weekday", "attendance",
+                   "is_active", StaleFilter, "is_sample"]  # fmt: skip
+    list_select_related = ["program", "location"]
+    list_per_page = 50
+    search_fields = ["name", "slug", "location__city", "location__postal_code"]
+    autocomplete_fields = ["location"]
+    filter_horizontal = ["formats"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created", "updated"]
+    inlines = [MeetingContactInline]
+    actions = ["mark_verified", "deactivate", "reactivate"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "program",
+                    "name",
+                    "slug",
+                    ("weekday", "start_time", "end_time"),
+                    "timezone",
+                    "language",
+                    "formats",
+                    "notes",
+                ],  # fmt: skip
+            },
+        ),
+        (
+            "Where",
+            {
+                "fields": ["attendance", "location"],
+                "description": "In-person and hybrid meetings need a location: type to find "
+                "one, or add it with the + button. Online-only meetings leave it empty.",
+            },
+        ),
+        (
+            "Joining online",
+            {
+                "fields": [
+                    ("conference_url", "conference_url_notes"),
+                    ("conference_phone", "conference_phone_notes"),
+                ],
+                "description": "For online and hybrid meetings: a join link, a dial-in phone, "
+                "or both.",
+            },
+        ),
+        (
+            "Keeping it current",
+            {
+                "fields": ["is_active", "last_verified", "is_sample"],
+                "description": "Set “last verified” whenever someone confirms the meeting "
+                "still runs as listed; meetings unverified for a year are marked stale.",
+            },
+        ),
+        (
+            "Import",
+            {
+                "fields": ["source", "external_id", "created", "updated"],
+                "classes": ["collapse"],
+                "description": "Filled by imports from other meeting lists.",
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return limit_to_editor(request, super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "program":
+            kwargs["queryset"] = limit_to_editor(request, Program.objects.all(), "pk")
+        elif db_field.name == "location":
+            kwargs["queryset"] = editable_locations(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _update(self, request, queryset, message, **values):
+        meetings = list(queryset)
+        queryset.model.objects.filter(pk__in=[m.pk for m in meetings]).update(
+            updated=timezone.now(), **values
+        )
+        record_changes(request.user, meetings, message)
+        return len(meetings)
+
+    @admin.action(description="Mark the selected meetings verified today")
+    def mark_verified(self, request, queryset):
+        today = timezone.localdate()
+        count = self._update(request, queryset, f"Verified on {today}.", last_verified=today)
+        self.message_user(request, f"Marked {count} meeting(s) verified today.")
+
+    @admin.action(description="Deactivate the selected meetings (hide them; nothing is deleted)")
+    def deactivate(self, request, queryset):
+        count = self._update(request, queryset, "Deactivated.", is_active=False)
+        self.message_user(request, f"Deactivated {count} meeting(s).")
+
+    @admin.action(description="Reactivate the selected meetings")
+    def reactivate(self, request, queryset):
+        count = self._update(request, queryset, "Reactivated.", is_active=True)
+        self.message_user(request, f"Reactivated {count} meeting(s).")

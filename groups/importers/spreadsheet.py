@@ -1,0 +1,74 @@
+"""CSV spreadsheets: the columns of our own export (groups.feeds.CSV_COLUMNS), renamed into
+Meeting Guide keys; headers may also be plain words ("Conference URL", "ID")."""
+
+import csv
+import io
+import re
+
+from groups.feeds import FORMULA_STARTS
+from groups.importers.records import records_from_item
+from groups.importers.sources import SourceError
+from groups.vocabulary import ATTENDANCE_OPTIONS, DAY_NAMES, FORMATS, Attendance
+
+CSV_HEADER_ALIASES = {
+    "id": "slug",
+    "province": "state",
+    "zip": "postal_code",
+    "postcode": "postal_code",
+}
+DAYS_BY_NAME = {name.lower(): number for number, name in enumerate(DAY_NAMES)}
+FORMAT_CODES_BY_NAME = {term.name.casefold(): term.code for term in FORMATS}
+
+
+def csv_header(name):
+    name = re.sub(r"[\s-]+", "_", (name or "").strip().lower())
+    return CSV_HEADER_ALIASES.get(name, name)
+
+
+def unescape_cell(value):
+    """A cell's text, without the apostrophe feeds.spreadsheet_safe puts before a formula sign."""
+    value = value.strip()
+    if value[:2] in {"'" + start for start in FORMULA_STARTS}:
+        return value[1:]
+    return value
+
+
+def csv_records(text):
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [csv_header(name) for name in next(reader)]
+    except StopIteration:
+        raise SourceError("The CSV file is empty.") from None
+    except csv.Error as error:
+        raise SourceError(f"The CSV file cannot be read: {error}") from error
+    missing = {"slug", "name", "day", "time"} - set(header)
+    if missing:
+        raise SourceError(f"The CSV header lacks the column(s): {', '.join(sorted(missing))}.")
+    results = []
+    try:
+        for values in reader:
+            if not any(value.strip() for value in values):
+                continue
+            line = reader.line_num
+            item = dict(zip(header, map(unescape_cell, values), strict=False))
+            label = (
+                f'line {line} (slug "{item.get("slug")}")' if item.get("slug") else f"line {line}"
+            )
+            item["day"] = DAYS_BY_NAME.get(item["day"].lower(), item["day"])
+            item["types"] = [
+                FORMAT_CODES_BY_NAME.get(code.strip().casefold(), code.strip())
+                for code in item.get("types", "").split(",")
+                if code.strip()
+            ]
+            extra = {"language": item.get("language", ""), "program": item.get("program", "")}
+            attendance = item.get("attendance", "")
+            if attendance in Attendance.values:
+                item["attendance_option"] = ATTENDANCE_OPTIONS[attendance]
+            elif attendance:
+                extra["problems"] = [f"attendance {attendance!r} is not one of {Attendance.values}"]
+            results += records_from_item(item, extra, label=label)
+    except csv.Error as error:
+        raise SourceError(
+            f"The CSV file cannot be read at line {reader.line_num}: {error}"
+        ) from error
+    return results

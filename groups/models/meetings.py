@@ -1,0 +1,274 @@
+"""Meetings, their states, and the people who can answer for them."""
+
+import zoneinfo
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from groups import rules, schedule
+from groups.models.fields import LineField, NotesField
+from groups.models.places import Location
+from groups.models.programs import Format, Program
+from groups.search.queryset import SearchQuerySet
+from groups.vocabulary import LANGUAGES, Attendance, Weekday
+
+# A listing nobody has confirmed for a year may have moved or stopped.
+STALE_AFTER_DAYS = 365
+
+
+class MeetingQuerySet(SearchQuerySet):
+    """States of meetings; ``search()`` and its steps come from SearchQuerySet."""
+
+    def active(self):
+        return self.filter(is_active=True)
+
+    def online(self):
+        """Meetings someone can join from anywhere: online or hybrid."""
+        return self.filter(attendance__in=[Attendance.ONLINE, Attendance.HYBRID])
+
+    def samples(self):
+        return self.filter(is_sample=True)
+
+    def stale(self, today=None):
+        """Meetings nobody has confirmed for STALE_AFTER_DAYS, or ever."""
+        cutoff = (today or date.today()) - timedelta(days=STALE_AFTER_DAYS)
+        return self.filter(Q(last_verified__isnull=True) | Q(last_verified__lt=cutoff))
+
+
+class Meeting(models.Model):
+    """One weekly meeting of a program, at a location, online, or both."""
+
+    # Set by fill_derived_fields(); bulk_update callers must list them.
+    DERIVED_FIELDS = ("week_minute", "duration", "utc_week_minute", "std_offset")
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="meetings")
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        null=True,
+        blank=True,
+        help_text="Empty for meetings held only online.",
+    )
+    name = LineField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    start_time = models.TimeField(help_text="Local time where the meeting is held.")
+    end_time = models.TimeField(
+        null=True,
+        blank=True,
+        help_text="Local time. Earlier than the start means the meeting runs past midnight.",
+    )
+    timezone = models.CharField(
+        "time zone",
+        max_length=64,
+        validators=[rules.validate_time_zone],
+        help_text="The location's time zone; for online meetings, the zone the host keeps time in.",
+    )
+    attendance = models.CharField(
+        max_length=20, choices=Attendance.choices, default=Attendance.IN_PERSON
+    )
+    conference_url = models.URLField(
+        "join link",
+        max_length=500,
+        blank=True,
+        validators=[rules.validate_single_line],
+        help_text="Zoom, Meet or other video link.",
+    )
+    conference_url_notes = LineField(
+        "join link notes", max_length=300, blank=True, help_text="Meeting ID, passcode."
+    )
+    conference_phone = LineField("dial-in phone", max_length=60, blank=True)
+    conference_phone_notes = LineField("dial-in notes", max_length=300, blank=True)
+    formats = models.ManyToManyField(Format, blank=True, related_name="meetings")
+    language = models.CharField(
+        max_length=8,
+        choices=[(code, name) for code, (name, _, _) in LANGUAGES.items()],
+        default="en",
+    )
+    notes = NotesField(blank=True)
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Untick when the meeting stops; nothing is deleted."
+    )
+    last_verified = models.DateField(
+        null=True, blank=True, help_text="When someone last confirmed this meeting still runs."
+    )
+    is_sample = models.BooleanField(
+        "sample data", default=False, help_text="Invented for demonstration; not a real meeting."
+    )
+    source = LineField(max_length=200, blank=True, help_text="Where an imported meeting came from.")
+    external_id = LineField(max_length=200, blank=True, help_text="The meeting's id in its source.")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    # Derived from weekday, start and end so time windows are integer arithmetic in SQL.
+    week_minute = models.PositiveSmallIntegerField(editable=False, default=0)
+    duration = models.PositiveSmallIntegerField(editable=False, default=60)
+    # The start as a UTC week minute at the zone's standard offset, and that offset: see
+    # groups.search.timing.
+    utc_week_minute = models.PositiveSmallIntegerField(editable=False, default=0)
+    std_offset = models.SmallIntegerField(editable=False, default=0)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["weekday", "start_time", "name"]
+        indexes = [
+            # Cover the search's query for the time zones of all online meetings.
+            models.Index(
+                fields=["attendance", "timezone", "std_offset", "duration"],
+                name="meeting_attendance_zone",
+            ),
+            # Online meetings starting soon: ranges of stored UTC start minutes.
+            models.Index(fields=["attendance", "utc_week_minute"], name="meeting_online_start"),
+            models.Index(fields=["is_sample"], name="meeting_sample"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="meeting_weekday_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance__in=Attendance.values), name="meeting_attendance_valid"
+            ),
+            # The database's copy of rules.check_join.
+            models.CheckConstraint(
+                condition=Q(attendance=Attendance.IN_PERSON)
+                | ~Q(conference_url="")
+                | ~Q(conference_phone=""),
+                name="meeting_online_needs_url_or_phone",
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance=Attendance.ONLINE) | Q(location__isnull=False),
+                name="meeting_in_person_needs_location",
+            ),
+            models.CheckConstraint(
+                condition=Q(week_minute__lt=schedule.MINUTES_PER_WEEK),
+                name="meeting_week_minute_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration__gt=0, duration__lte=schedule.LONGEST_MEETING),
+                name="meeting_duration_range",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~Q(external_id=""),
+                name="meeting_unique_source_id",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        if not self.slug:
+            self.slug = self.unique_slug()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("groups:meeting", args=[self.slug])
+
+    def clean(self):
+        errors = {}
+        try:
+            rules.check_join(self.attendance, self.conference_url, self.conference_phone)
+        except ValidationError as error:
+            errors["conference_url"] = error
+        if self.attendance != Attendance.ONLINE and self.location_id is None:
+            errors["location"] = ValidationError(
+                "An in-person or hybrid meeting needs a location.", code="needs_location"
+            )
+        try:
+            rules.check_times(self.start_time, self.end_time)
+        except ValidationError as error:
+            errors["end_time"] = error
+        if errors:
+            raise ValidationError(errors)
+
+    def fill_derived_fields(self):
+        """Set the fields kept for fast time windows; callers of bulk_create must call this."""
+        if not self.timezone and self.location_id and self.location.timezone:
+            self.timezone = self.location.timezone
+        self.week_minute = schedule.week_minute(self.weekday, self.start_time)
+        self.duration = schedule.duration_minutes(self.start_time, self.end_time)
+        self.std_offset = schedule.standard_offset(self.timezone)
+        self.utc_week_minute = (self.week_minute - self.std_offset) % schedule.MINUTES_PER_WEEK
+
+    def unique_slug(self):
+        others = Meeting.objects.exclude(pk=self.pk)
+        return rules.unique_slug(
+            self.name, self.weekday, lambda slug: others.filter(slug=slug).exists()
+        )
+
+    @property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def in_progress(self):
+        """Whether a search found this meeting running now (its minutes_until is not positive)."""
+        minutes = getattr(self, "minutes_until", None)
+        return minutes is not None and minutes <= 0
+
+    @property
+    def is_online(self):
+        return self.attendance in (Attendance.ONLINE, Attendance.HYBRID)
+
+    @property
+    def is_in_person(self):
+        return self.attendance in (Attendance.IN_PERSON, Attendance.HYBRID)
+
+    def next_occurrence(self, now=None):
+        return schedule.next_occurrence(
+            self.weekday, self.start_time, self.end_time, self.zone, now or timezone.now()
+        )
+
+    def verified_age_days(self, today=None):
+        if self.last_verified is None:
+            return None
+        return ((today or date.today()) - self.last_verified).days
+
+    def is_stale(self, today=None):
+        """Whether nobody has confirmed the listing for STALE_AFTER_DAYS, or ever."""
+        age = self.verified_age_days(today)
+        return age is None or age > STALE_AFTER_DAYS
+
+
+class MeetingContactQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+
+class MeetingContact(models.Model):
+    """Someone who can answer questions about a meeting: a secretary, a host, an intergroup."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="contacts")
+    name = LineField(max_length=100, help_text="First name or role is enough: “Secretary”.")
+    email = models.EmailField(blank=True, validators=[rules.validate_single_line])
+    phone = LineField(max_length=40, blank=True)
+    is_public = models.BooleanField(
+        "show on the meeting page",
+        default=False,
+        help_text="Leave unticked to keep this contact for editors only. Tick only with the "
+        "person's agreement.",
+    )
+
+    objects = MeetingContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(phone=""), name="contact_needs_email_or_phone"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if not self.email and not self.phone:
+            raise ValidationError("Give an email address or a phone number.", code="no_contact")

@@ -1,0 +1,130 @@
+"""Where meetings are held (Location) and the named places people search by (Place).
+
+One idea, one name: a *location* is a venue a meeting uses, with its address and map position;
+a *place* is an entry of the offline gazetteer, a town or a postal code, which searches and
+address lookups resolve typed text to.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from groups import rules
+from groups.models.fields import LineField, NotesField
+from groups.search.geometry import box_condition
+
+
+class LocationQuerySet(models.QuerySet):
+    def in_box(self, south, west, north, east):
+        """Locations inside a latitude/longitude box, using the (latitude, longitude) index."""
+        return self.filter(box_condition(south, west, north, east))
+
+
+class Location(models.Model):
+    """A place where meetings are held."""
+
+    # What a change to moves the location on the map (its coordinates must be looked up again).
+    ADDRESS_FIELDS = ["address", "city", "region", "postal_code", "country"]
+
+    name = LineField("venue", max_length=200, help_text="For example: St. Mark's Church.")
+    address = LineField("street address", max_length=200, blank=True)
+    city = LineField(max_length=100)
+    region = LineField(
+        "region or state", max_length=100, blank=True, help_text="State or province code: OR, ON."
+    )
+    postal_code = LineField(max_length=20, blank=True)
+    country = LineField(max_length=2, default="US", help_text="Two-letter country code.")
+    latitude = models.FloatField(
+        null=True, blank=True, help_text="Leave empty to look it up from the address."
+    )
+    longitude = models.FloatField(null=True, blank=True)
+    timezone = models.CharField(
+        "time zone",
+        max_length=64,
+        blank=True,
+        validators=[rules.validate_time_zone],
+        help_text="IANA name such as America/Los_Angeles; filled from the coordinates when empty.",
+    )
+    directions = NotesField(
+        "finding the room", blank=True, help_text="Entrance, floor, room number, parking."
+    )
+    is_sample = models.BooleanField(
+        "sample data", default=False, help_text="Invented for demonstration; not a real place."
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = LocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["city", "name"]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="location_lat_lng")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="location_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="location_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="location_coordinates_paired",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.city}"
+
+    @property
+    def has_coordinates(self):
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def formatted_address(self):
+        region_postal = " ".join(part for part in (self.region, self.postal_code) if part)
+        parts = [self.address, self.city, region_postal, self.country]
+        return ", ".join(part for part in parts if part)
+
+
+class Place(models.Model):
+    """A named place from the offline gazetteer: a city or a postal code centroid."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", "City"
+        POSTAL = "postal", "Postal code"
+
+    name = models.CharField(max_length=200)
+    search_name = models.CharField(
+        max_length=200, db_index=True, editable=False, help_text="Lower-case, unaccented name."
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CITY)
+    postal_code = models.CharField(max_length=20, blank=True, db_index=True)
+    region = models.CharField(max_length=20, blank=True, help_text="State or region code.")
+    country = models.CharField(max_length=2)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    population = models.PositiveIntegerField(default=0)
+    timezone = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-population", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90), name="place_latitude_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180), name="place_longitude_range"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        # GeoNames numbers the regions of most countries; a number means nothing to a reader.
+        region = "" if self.region.isdigit() else self.region
+        where = ", ".join(part for part in (region, self.country) if part)
+        name = f"{self.postal_code} {self.name}" if self.postal_code else self.name
+        return f"{name}, {where}" if where else name

@@ -1,0 +1,97 @@
+"""What makes a listing valid, written once for every way a listing arrives.
+
+The models, the admin, the public suggestion form and every importer call these, so a listing is
+judged by the same rule and in the same words wherever it was typed or read. Each check raises
+Django's ``ValidationError`` with a code; model fields take the validators directly.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.text import slugify
+
+from groups import schedule
+from groups.vocabulary import DAY_NAMES, Attendance
+
+TIME_ZONE_CHOICES = sorted((name, name) for name in schedule.zone_names())
+
+
+def validate_time_zone(value):
+    if value not in schedule.zone_names():
+        raise ValidationError(
+            "“%(value)s” is not a time zone name such as America/Chicago.",
+            code="invalid_time_zone",
+            params={"value": value},
+        )
+
+
+# Text: no control characters. A line break belongs only in text shown as several lines (notes,
+# messages), where every page, feed, CSV and calendar encodes it; anywhere else it would split a
+# calendar line or a CSV cell, and the other control characters mean nothing in a listing.
+LINE_BREAKS = frozenset("\n\r")
+
+
+def control_characters(text, *, multiline=False):
+    """The control characters in ``text`` (below U+0020 except tab, and U+007F), in order."""
+    allowed = LINE_BREAKS if multiline else frozenset()
+    return [
+        char
+        for char in text
+        if (char < " " and char != "\t" and char not in allowed) or char == "\x7f"
+    ]
+
+
+def _refuse_control_characters(value, multiline):
+    if not isinstance(value, str):
+        return
+    found = control_characters(value, multiline=multiline)
+    if found:
+        raise ValidationError(
+            "Remove the line break or other control character (%(name)s) from this text.",
+            code="control_character",
+            params={"name": f"U+{ord(found[0]):04X}"},
+        )
+
+
+def validate_single_line(value):
+    """Text on one line: a name, an address, a link's notes."""
+    _refuse_control_characters(value, multiline=False)
+
+
+def validate_multiline(value):
+    """Text that may run over several lines: notes, directions, messages."""
+    _refuse_control_characters(value, multiline=True)
+
+
+def check_join(attendance, conference_url, conference_phone):
+    """An online or hybrid meeting needs a join link or a dial-in phone."""
+    if attendance != Attendance.IN_PERSON and not (conference_url or conference_phone):
+        raise ValidationError(
+            "An online or hybrid meeting needs a join link or a dial-in phone.",
+            code="online_needs_url_or_phone",
+        )
+
+
+def check_times(start_time, end_time):
+    """A meeting ends after it starts (past midnight when the end is earlier), within 12 hours."""
+    if start_time is None or end_time is None:
+        return
+    if end_time == start_time:
+        raise ValidationError("The end time must differ from the start time.", code="zero_length")
+    if schedule.duration_minutes(start_time, end_time) > schedule.LONGEST_MEETING:
+        raise ValidationError(
+            "A meeting can last at most %(hours)s hours: check the end time.",
+            code="too_long",
+            params={"hours": schedule.LONGEST_MEETING // 60},
+        )
+
+
+SLUG_LENGTH = 200
+
+
+def unique_slug(name, weekday, is_taken):
+    """A web address for a meeting from its name and day: "hope-group-monday", "-2" if taken."""
+    day = DAY_NAMES[weekday] if weekday in range(7) else ""  # The database refuses other days.
+    base = slugify(f"{name} {day}")[:SLUG_LENGTH] or "meeting"
+    slug, n = base, 2
+    while is_taken(slug):
+        slug, n = f"{base}-{n}", n + 1
+    return slug

@@ -1,0 +1,67 @@
+"""Distances on the globe, in SQL: a latitude/longitude box an index can serve, then haversine.
+
+The haversine formula is built from Django's math functions, so it runs the same on SQLite and
+PostgreSQL; it agrees with ``geopy.distance.great_circle`` within 0.1 %.
+"""
+
+import math
+
+from django.db.models import F, Q, Value
+from django.db.models.functions import ASin, Cos, Power, Sin, Sqrt
+
+EARTH_RADIUS_KM = 6371.009  # The mean radius geopy's great_circle uses.
+KM_PER_MILE = 1.609344
+DEFAULT_RADIUS_KM = 25
+MAX_RADIUS_KM = 500
+
+
+def radius_in_km(radius, unit):
+    """A search radius in kilometres, from the number and unit ("km" or "mi") people chose."""
+    return float(radius) * (KM_PER_MILE if unit == "mi" else 1)
+
+
+def bounding_box(latitude, longitude, radius_km):
+    """(south, west, north, east) degrees enclosing every point within radius_km."""
+    angular = radius_km / EARTH_RADIUS_KM
+    south = math.degrees(math.radians(latitude) - angular)
+    north = math.degrees(math.radians(latitude) + angular)
+    if south <= -90 or north >= 90:
+        return max(south, -90.0), -180.0, min(north, 90.0), 180.0
+    # The widest longitude span of the circle, at the latitude where it touches its meridians.
+    spread = math.degrees(math.asin(min(1.0, math.sin(angular) / math.cos(math.radians(latitude)))))
+    west, east = longitude - spread, longitude + spread
+    if west < -180:
+        west += 360
+    if east > 180:
+        east -= 360
+    return south, west, north, east
+
+
+def box_condition(south, west, north, east, prefix=""):
+    """A condition for coordinates inside a latitude/longitude box (degrees)."""
+    box = Q(**{f"{prefix}latitude__gte": south, f"{prefix}latitude__lte": north})
+    if west <= east:
+        return box & Q(**{f"{prefix}longitude__gte": west, f"{prefix}longitude__lte": east})
+    # The box crosses the antimeridian.
+    return box & (Q(**{f"{prefix}longitude__gte": west}) | Q(**{f"{prefix}longitude__lte": east}))
+
+
+def haversine_term(latitude, longitude, prefix=""):
+    """The haversine term of a row's coordinates against a fixed point, as a SQL expression."""
+    to_half_radians = math.pi / 360
+    half_dlat = (F(f"{prefix}latitude") - Value(latitude)) * Value(to_half_radians)
+    half_dlng = (F(f"{prefix}longitude") - Value(longitude)) * Value(to_half_radians)
+    return Power(Sin(half_dlat), 2) + Value(math.cos(math.radians(latitude))) * Cos(
+        F(f"{prefix}latitude") * Value(2 * to_half_radians)
+    ) * Power(Sin(half_dlng), 2)
+
+
+def haversine_within(radius_km):
+    """The largest haversine term within ``radius_km``: comparing terms spares a square root
+    and an arcsine per row."""
+    return math.sin(radius_km / (2 * EARTH_RADIUS_KM)) ** 2
+
+
+def distance_km(term):
+    """Great-circle kilometres from a haversine term expression."""
+    return Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(term))

@@ -1,0 +1,138 @@
+"""The search QuerySet: ``search()`` walks the numbered steps built in geometry, timing, ranking."""
+
+import operator
+from functools import reduce
+
+from django.db import connections, models
+from django.db.models import Case, Exists, FloatField, OuterRef, Q, Value, When
+from django.utils import timezone
+
+from groups.search import geometry, ranking, timing
+from groups.vocabulary import Attendance
+
+ONLINE_ONLY = Q(attendance=Attendance.ONLINE)
+
+
+class SearchQuerySet(models.QuerySet):
+    """The search over meetings; the Meeting model's QuerySet builds on it."""
+
+    def with_minutes_until(self, now=None):
+        """Annotate ``minutes_until`` the next start; while in progress, minus the minutes since."""
+        return self.annotate(minutes_until=timing.minutes_until(now or timezone.now()))
+
+    def has_format(self, code):
+        """A condition: the meeting has the format with this code."""
+        through = self.model.formats.through
+        return Exists(through.objects.filter(meeting=OuterRef("pk"), format__code=code))
+
+    def with_formats(self, codes):
+        """Meetings that have every one of these formats."""
+        queryset = self
+        for code in codes:
+            queryset = queryset.filter(self.has_format(code))
+        return queryset
+
+    def search(
+        self,
+        *,
+        point=None,
+        radius_km=geometry.DEFAULT_RADIUS_KM,
+        include_local=True,
+        include_online=False,
+        soon_hours=None,
+        prefer_philosophy="",
+        prefer_formats=(),
+        sort="",
+        online_hours=None,
+        now=None,
+    ):
+        """Find meetings for someone at ``point`` (latitude, longitude), ranked and explained.
+
+        1. Local meetings (in person or hybrid) are first cut to a latitude/longitude box around
+           the point, which the (latitude, longitude) index on Location serves, so the cost grows
+           with the meetings nearby rather than with all meetings.
+        2. Their great-circle distance is the haversine formula, computed in the database with
+           Django's math functions (the same on SQLite and PostgreSQL); rows past the radius go.
+        3. Online-only meetings have no place: when asked for, they join whatever the radius,
+           those in progress or starting within ``online_hours`` (or ``soon_hours``; None
+           means the whole week), picked by ranges on their stored UTC start minute.
+        4. Each candidate's next start is worked out in its own time zone (timing.minutes_until);
+           ``soon_hours`` keeps meetings in progress or starting within that many hours.
+        5. Preferences are soft: ``philosophy_match`` and ``formats_matched`` count what fits.
+        6. The "best" score weighs distance against preferences and time (see ranking).
+        7. The order is the one asked for, "best" by default with a place (ranking.ordering).
+        """
+        now = now or timezone.now()
+        sort = sort or (ranking.Sort.BEST if point else ranking.Sort.SOONEST)
+        local = self._local_condition(point, radius_km, include_online) if include_local else None
+        online, horizon = None, None
+        if include_online:
+            hours = soon_hours if soon_hours is not None else online_hours
+            horizon = int(hours * 60) if hours is not None else None
+            online = timing.online_window(now, horizon)
+        wanted = [term for term in (local, *(online or [])) if term is not None]
+        if not wanted:
+            return self.none()
+        queryset = self.filter(reduce(operator.or_, wanted))
+        queryset = queryset._within_radius(point, radius_km, local is not None, online is not None)
+        queryset = queryset.with_minutes_until(now)
+        if soon_hours is not None:
+            queryset = queryset.filter(minutes_until__lte=int(soon_hours * 60))
+        elif horizon is not None:
+            queryset = queryset.filter(~ONLINE_ONLY | Q(minutes_until__lte=horizon))
+        queryset = queryset.annotate(
+            philosophy_match=ranking.philosophy_match(prefer_philosophy),
+            formats_matched=ranking.formats_matched(
+                [self.has_format(code) for code in prefer_formats], ONLINE_ONLY
+            ),
+            is_online_only=Case(When(ONLINE_ONLY, then=Value(1)), default=Value(0)),
+        )
+        if sort not in (ranking.Sort.DISTANCE, ranking.Sort.SOONEST):
+            queryset = queryset.annotate(
+                score=ranking.score(
+                    prefer_philosophy=prefer_philosophy, prefer_formats=prefer_formats
+                )
+            )
+        return queryset.order_by(*ranking.ordering(sort))
+
+    def _local_condition(self, point, radius_km, include_online):
+        """Step 1: in-person and hybrid meetings inside the box around the point."""
+        if point is None:
+            return None
+        south, west, north, east = geometry.bounding_box(*point, radius_km)
+        # "Not online-only" rather than "in person or hybrid": a negation cannot use the
+        # attendance index, so the planner drives the query from the nearby locations.
+        if include_online:
+            # Joined with online meetings by OR, the box must be a subquery of its own for each
+            # side of the OR to use an index.
+            locations = self.model.location.field.related_model.objects
+            nearby = locations.filter(geometry.box_condition(south, west, north, east))
+            return Q(location__in=nearby.values("pk")) & ~ONLINE_ONLY
+        return geometry.box_condition(south, west, north, east, "location__") & ~ONLINE_ONLY
+
+    def _within_radius(self, point, radius_km, has_local, has_online):
+        """Step 2: annotate ``distance_km`` and drop local rows past the radius."""
+        if not has_local:
+            return self.annotate(distance_km=Value(None, output_field=FloatField()))
+        within = geometry.haversine_within(radius_km)
+        term = geometry.haversine_term(*point, "location__")
+        if has_online:
+            # Online-only rows have no place: no term, and the radius does not apply.
+            term = Case(When(~ONLINE_ONLY, then=term), output_field=FloatField())
+            queryset = self.alias(haversine=term).filter(
+                Q(haversine__lte=within) | Q(haversine__isnull=True)
+            )
+        else:
+            queryset = self.alias(haversine=term).filter(haversine__lte=within)
+        return queryset.annotate(distance_km=geometry.distance_km(models.F("haversine")))
+
+
+def refresh_planner_statistics(using="default"):
+    """Run ANALYZE so the query planner knows the data's shape.
+
+    Searches are fast only when the planner starts from the map box rather than, say, the five
+    programs; without statistics SQLite cannot tell. Run after migrations (which may rebuild a
+    table and drop its statistics) and after bulk loads.
+    """
+    with connections[using].cursor() as cursor:
+        cursor.execute("ANALYZE")

@@ -1,0 +1,87 @@
+"""In what order results come: the "best" score, and the orders people can choose instead.
+
+The "best" score is in kilometre-equivalents, lower first:
+
+    (distance_km + 1) × 0.5 if the philosophy is preferred
+                      × 0.6 per preferred format present (up to three)
+    + 0.1 km per hour until the meeting starts (or since it began, if running)
+
+So with a secular preference a secular meeting 5 km away (3.0) beats a twelve-step one 3 km
+away (4.0), but one 40 km away (20.5) does not. Online-only meetings follow the local ones.
+"""
+
+from django.db import models
+from django.db.models import Case, F, FloatField, Value, When
+from django.db.models.functions import Abs
+
+
+class Sort(models.TextChoices):
+    BEST = "best", "Best match"
+    DISTANCE = "distance", "Nearest"
+    SOONEST = "soonest", "Soonest"
+
+
+PREFERRED_PHILOSOPHY_FACTOR = 0.5
+PREFERRED_FORMAT_FACTORS = {1: 0.6, 2: 0.36, 3: 0.216}
+KM_PER_HOUR_UNTIL_START = 0.1
+
+
+def philosophy_match(preferred):
+    """True for rows of the preferred philosophy (a constant False with no preference)."""
+    if not preferred:
+        return Value(False)
+    return Case(When(program__philosophy=preferred, then=Value(True)), default=Value(False))
+
+
+def formats_matched(conditions, online_only):
+    """How many of the preferred formats (each an Exists condition) a row has."""
+    matched = Value(0)
+    for has_format in conditions:
+        # Online-only meetings are ranked by time alone: test that first to skip the lookup.
+        matched = matched + Case(
+            When(online_only, then=Value(0)), When(has_format, then=Value(1)), default=Value(0)
+        )
+    return matched
+
+
+def score(*, prefer_philosophy, prefer_formats):
+    """The "best" score over the annotations distance_km, minutes_until and the two matches."""
+    factor = Value(1.0)
+    if prefer_philosophy:
+        factor = Case(
+            When(philosophy_match=True, then=Value(PREFERRED_PHILOSOPHY_FACTOR)),
+            default=Value(1.0),
+            output_field=FloatField(),
+        )
+    if prefer_formats:
+        most = max(PREFERRED_FORMAT_FACTORS)
+        by_count = [
+            When(formats_matched=count, then=Value(factor_))
+            for count, factor_ in PREFERRED_FORMAT_FACTORS.items()
+        ]
+        factor = factor * Case(
+            *by_count,
+            When(formats_matched__gt=most, then=Value(PREFERRED_FORMAT_FACTORS[most])),
+            default=Value(1.0),
+            output_field=FloatField(),
+        )
+    return (F("distance_km") + Value(1.0)) * factor + Abs("minutes_until") * Value(
+        KM_PER_HOUR_UNTIL_START / 60
+    )
+
+
+def ordering(sort):
+    """The ORDER BY for a sort, over the search's annotations; the primary key breaks ties.
+
+    "distance" puts local meetings nearest first, then online ones soonest first; "soonest"
+    orders everything by how far its start is from now (a meeting that began ten minutes ago
+    sits with one starting in ten), nearest first among equals; "best" puts local meetings by
+    score, then online ones soonest first.
+    """
+    if sort == Sort.DISTANCE:
+        order = ["is_online_only", F("distance_km").asc(nulls_last=True), "minutes_until"]
+    elif sort == Sort.SOONEST:
+        order = [Abs("minutes_until"), F("distance_km").asc(nulls_last=True)]
+    else:
+        order = ["is_online_only", F("score").asc(nulls_last=True), "minutes_until"]
+    return [*order, "pk"]

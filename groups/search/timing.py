@@ -1,0 +1,115 @@
+"""When meetings start, in SQL: minutes until each one's next start, exact across daylight saving.
+
+Each meeting stores its start as a UTC week minute at its zone's standard offset
+(``utc_week_minute``) and its length (``duration``). Most zones are on standard time at any
+moment; for those on summer time the start moves by the difference, and a change due in the
+coming week moves later starts once more. The zones in each case come from the tz database
+(``schedule.zone_clock``, worked out once a minute), so the SQL has one branch per distinct
+difference or change and none per meeting.
+"""
+
+from datetime import UTC
+
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
+
+from groups import schedule
+from groups.vocabulary import Attendance
+
+# Online meetings run all week all over the world: a search lists those in progress or starting
+# within a day, unless the person picked days or a "starting within" window of their own.
+ONLINE_HOURS = 24
+
+TIMES_OF_DAY = {
+    # (label, start minute inclusive, end minute exclusive); night wraps past midnight.
+    "morning": ("Morning (4:00–12:00)", 4 * 60, 12 * 60),
+    "afternoon": ("Afternoon (12:00–17:00)", 12 * 60, 17 * 60),
+    "evening": ("Evening (17:00–21:00)", 17 * 60, 21 * 60),
+    "night": ("Night (21:00–4:00)", 21 * 60, 4 * 60),
+}
+
+
+def time_of_day_condition(key):
+    """Meetings whose local start falls in the named part of the day."""
+    _, start, end = TIMES_OF_DAY[key]
+    low, high = schedule.clock(start), schedule.clock(end)
+    if start < end:
+        return Q(start_time__gte=low, start_time__lt=high)
+    return Q(start_time__gte=low) | Q(start_time__lt=high)
+
+
+def _utc_now_minute(now):
+    utc_now = now.astimezone(UTC)
+    return utc_now, schedule.week_minute(schedule.sunday_weekday(utc_now), utc_now)
+
+
+def minutes_until(now):
+    """Minutes until each row's next start; while in progress, minus the minutes since."""
+    utc_now, now_minute = _utc_now_minute(now)
+    clock = schedule.zone_clock(utc_now.replace(second=0, microsecond=0))
+    ahead = int((now - now.replace(second=0, microsecond=0)).total_seconds() // 60)
+    week = Value(schedule.MINUTES_PER_WEEK)
+    shift_now = Case(
+        *[When(timezone__in=names, then=Value(shift)) for shift, names in clock.shifts.items()],
+        default=Value(0),
+    )
+    wall_delta = (F("utc_week_minute") - shift_now - Value(now_minute) + week * 2) % week
+    coming_shifts = []
+    for (coming, shift), names in clock.changes.items():
+        # These zones share a difference now, so their wall-clock delta needs no CASE.
+        zone_delta = (F("utc_week_minute") - Value(shift + now_minute) + week * 2) % week
+        passed = 0
+        for minutes_ahead, change in coming:
+            # Past an offset change, a wall-clock time comes `change` minutes sooner. A time
+            # the clocks skip counts on the old offset, as zoneinfo reads it.
+            skipped = max(change, 0)
+            reached = GreaterThanOrEqual(zone_delta, minutes_ahead - ahead + passed + skipped)
+            coming_shifts.append(When(Q(timezone__in=names) & Q(reached), then=Value(change)))
+            passed += change
+    running = F("duration") - Value(1)
+    if not coming_shifts:
+        # One pass over the delta: a start less than `duration` ago wraps round to minus the
+        # minutes since it began, so meetings in progress come out negative. (One that ended
+        # this minute is `duration` minutes past its start: next week's comes next.)
+        return (wall_delta + running + week) % week - running
+    # An offset change ahead moves the next start, but not one that already began.
+    since = (week - wall_delta) % week
+    return Case(
+        When(LessThan(since, F("duration")), then=-since),
+        default=wall_delta - Case(*coming_shifts, default=Value(0)),
+    )
+
+
+def online_window(now, horizon):
+    """Conditions that pick online meetings in progress or starting within ``horizon`` minutes.
+
+    Each condition is a range of stored UTC start minutes, so an index serves it; the exact test
+    (daylight saving included) follows in SQL on the few rows the ranges let through.
+    """
+    online = Q(attendance=Attendance.ONLINE)
+    week = schedule.MINUTES_PER_WEEK
+    longest = schedule.LONGEST_MEETING
+    if horizon is None or horizon + longest + 120 >= week:
+        return [online]
+    utc_now, now_minute = _utc_now_minute(now)
+    clock = schedule.zone_clock(utc_now.replace(second=0, microsecond=0))
+    ranges = []
+    for shift in sorted({0, *clock.shifts}):
+        # A margin of an hour either side covers an offset change inside the window.
+        start = now_minute + shift - longest - 60
+        ranges.append((start, start + longest + horizon + 120))
+    merged = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    terms = []
+    for start, end in merged:
+        low, high = start % week, end % week
+        if low <= high:
+            terms.append(online & Q(utc_week_minute__gte=low, utc_week_minute__lte=high))
+        else:
+            terms.append(online & Q(utc_week_minute__gte=low))
+            terms.append(online & Q(utc_week_minute__lte=high))
+    return terms

@@ -1,0 +1,127 @@
+"""Pages for people looking for a meeting: home, search results, meetings, programs, guides."""
+
+import json
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.db.models import Exists
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from groups import calendars, schedule
+from groups.filters import MeetingFilter
+from groups.models import Meeting, Program
+from groups.results import ResultCards, paginate
+
+# What a result card shows: fetching only these keeps the sort in the database narrow.
+CARD_FIELDS = [
+    "name", "slug", "weekday", "start_time", "end_time", "timezone", "attendance", "is_sample",
+    "program__short_name", "program__philosophy",
+    "location__name", "location__city", "location__region",
+]  # fmt: skip
+
+
+def results_queryset():
+    """Active meetings with just what the results page shows."""
+    return Meeting.objects.active().select_related("program", "location").only(*CARD_FIELDS)
+
+
+@require_safe
+def home(request):
+    programs = Program.objects.order_by("philosophy", "name")
+    return render(request, "groups/home.html", {"programs": programs, "filter": MeetingFilter()})
+
+
+@require_safe
+def meeting_list(request):
+    filterset = MeetingFilter(request.GET or None, queryset=results_queryset())
+    context, status = {"filter": filterset, "page": None}, 200
+    if filterset.is_bound:
+        if filterset.is_valid():
+            # The page's own query also answers whether any sample data exists (for the notice
+            # on every page), saving the context processor's query when there are rows.
+            results = filterset.qs.annotate(sample_data=Exists(Meeting.objects.samples()))
+            page = paginate(results, request.GET.get("page"))
+            if page.rows:
+                context["sample_data"] = page.rows[0].sample_data
+            cards = ResultCards(filterset.form, filterset.now)
+            page.rows = [cards.card(meeting) for meeting in page.rows]
+            context["page"] = page
+        else:
+            status = 400
+    return render(request, "groups/meeting_list.html", context, status=status)
+
+
+@require_safe
+def meeting_detail(request, slug):
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("program", "location").prefetch_related("formats"),
+        slug=slug,
+    )
+    now = timezone.now()
+    occurrence = meeting.next_occurrence(now)
+    event = calendars.schema_event(meeting, occurrence, request.build_absolute_uri())
+    context = {
+        "meeting": meeting,
+        "occurrence": occurrence,
+        "when": schedule.describe_start(occurrence, now),
+        "verified_ago": verified_ago(meeting.last_verified, now.date()),
+        "verified_stale": meeting.is_stale(now.date()),
+        "jsonld": json_for_script(event),
+        # Contact people stay private unless a curator ticked them public.
+        "contacts": meeting.contacts.public(),
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+    return render(request, "groups/meeting_detail.html", context)
+
+
+@require_safe
+def program(request, slug):
+    program = get_object_or_404(Program, slug=slug)
+    meetings = program.meetings.active()
+    context = {
+        "program": program,
+        "meeting_count": meetings.count(),
+        "online_count": meetings.online().count(),
+        "others": Program.objects.exclude(pk=program.pk).order_by("philosophy", "name"),
+    }
+    return render(request, "groups/program.html", context)
+
+
+@require_safe
+def choosing(request):
+    programs = Program.objects.order_by("philosophy", "name")
+    return render(request, "groups/choosing.html", {"programs": programs})
+
+
+@never_cache
+def health(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "up"})
+
+
+def verified_ago(verified, today):
+    if verified is None:
+        return None
+    if verified >= today:
+        return "today"
+    return f"{timesince(verified, today, depth=1)} ago"
+
+
+def json_for_script(data):
+    """JSON safe inside a <script> element: no "</script>" or "<!--" can close it early."""
+    text = json.dumps(data, ensure_ascii=False)
+    return mark_safe(  # noqa: S308 - every character that could end the element is escaped.
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    )

@@ -1,0 +1,77 @@
+"""Suggestions from the public: "report a problem" and "suggest a new meeting"."""
+
+import logging
+
+from django.core.mail import send_mail
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from groups.forms import SuggestionForm
+from groups.models import Meeting
+from groups.throttle import over_limit
+
+# Each client may send this many in a window; the count lives in Django's cache, which every
+# gunicorn worker shares (the database cache by default).
+SUGGESTIONS_PER_WINDOW = 10
+SUGGESTION_WINDOW_SECONDS = 3600
+
+logger = logging.getLogger(__name__)
+
+
+def notify_editors(request, change_request):
+    recipients = change_request.recipients()
+    if not recipients:
+        return
+    review_url = request.build_absolute_uri(
+        reverse("admin:groups_changerequest_change", args=[change_request.pk])
+    )
+    lines = [f"{change_request} ({change_request.program.short_name})", ""]
+    lines += [
+        f"{label}: {current or '-'} -> {proposed or '-'}"
+        for label, current, proposed in change_request.comparison()
+    ]
+    if change_request.message:
+        lines += ["", "Message:", change_request.message]
+    lines += ["", f"Review it: {review_url}"]
+    try:
+        send_mail(f"Suggestion to review: {change_request}", "\n".join(lines), None, recipients)
+    except OSError:
+        # The suggestion is queued either way; editors also see it in admin.
+        logger.exception("Could not email editors about change request %s", change_request.pk)
+
+
+def suggest(request, meeting=None):
+    form = SuggestionForm(request.POST or None, meeting=meeting)
+    status = 200
+    if request.method == "POST":
+        if over_limit(request, "suggest", SUGGESTIONS_PER_WINDOW, SUGGESTION_WINDOW_SECONDS):
+            form.add_error(
+                None,
+                "You have sent many suggestions in a short time. Please try again in an hour.",
+            )
+            status = 429
+        elif form.is_valid():
+            if not form.is_spam:
+                notify_editors(request, form.save())
+            return redirect("groups:suggest_thanks")
+        else:
+            status = 400
+    context = {"form": form, "meeting": meeting}
+    return render(request, "groups/suggest.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def suggest_change(request, slug):
+    meeting = get_object_or_404(Meeting.objects.select_related("program", "location"), slug=slug)
+    return suggest(request, meeting)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def suggest_meeting(request):
+    return suggest(request)
+
+
+@require_safe
+def suggest_thanks(request):
+    return render(request, "groups/suggest_thanks.html")
