@@ -109,8 +109,12 @@ def meeting_guide_record(meeting, absolute_url):
         )
         if location.has_coordinates:
             record.update(latitude=location.latitude, longitude=location.longitude)
-    for field in ("conference_url", "conference_url_notes", "conference_phone",
-                  "conference_phone_notes"):  # fmt: skip
+    for field in (
+        "conference_url",
+        "conference_url_notes",
+        "conference_phone",
+        "conference_phone_notes",
+    ):
         if getattr(meeting, field):
             record[field] = getattr(meeting, field)
     record.update(

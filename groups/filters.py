@@ -31,12 +31,38 @@ PROGRAM_CHOICES = [(slug, name) for slug, (name, _, _) in PROGRAMS.items()]
 _FORMAT_CHOICES = [(term.code, term.name) for term in FORMATS]
 _LANGUAGE_CHOICES = [(code, name) for code, (name, _, _) in LANGUAGES.items()]
 # The formats offered as boxes to tick; any other known code still works in a URL.
-FEATURED_FORMATS = ["O", "C", "BE", "D", "SP", "ST", "LIT", "MED", "DD", "W", "M", "LGBTQ", "Y",
-                    "X", "ASL"]  # fmt: skip
+FEATURED_FORMATS = [
+    "O",
+    "C",
+    "BE",
+    "D",
+    "SP",
+    "ST",
+    "LIT",
+    "MED",
+    "DD",
+    "W",
+    "M",
+    "LGBTQ",
+    "Y",
+    "X",
+    "ASL",
+]
 FEATURED_CHOICES = [(code, name) for code, name in _FORMAT_CHOICES if code in FEATURED_FORMATS]
 # The parameters under "More choices" on the form, and what it sends when nobody changed them.
-MORE_CHOICES = ["attendance", "philosophy", "program", "day", "time", "soon", "language", "format",
-                "prefer_philosophy", "prefer_format", "sort"]  # fmt: skip
+MORE_CHOICES = [
+    "attendance",
+    "philosophy",
+    "program",
+    "day",
+    "time",
+    "soon",
+    "language",
+    "format",
+    "prefer_philosophy",
+    "prefer_format",
+    "sort",
+]
 DEFAULTS = {"sort": Sort.BEST}
 
 

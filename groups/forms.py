@@ -147,10 +147,14 @@ class SuggestionForm(forms.Form):
                 ),
             )
         for field, check in [
-            ("conference_url", lambda: rules.check_join(
-                attendance, data.get("conference_url"), data.get("conference_phone"))),
+            (
+                "conference_url",
+                lambda: rules.check_join(
+                    attendance, data.get("conference_url"), data.get("conference_phone")
+                ),
+            ),
             ("end_time", lambda: rules.check_times(data.get("start_time"), data.get("end_time"))),
-        ]:  # fmt: skip
+        ]:
             try:
                 check()
             except ValidationError as error:

@@ -130,7 +130,7 @@ class Gazetteer(Geocoder):
                 latitude=town["lat"],
                 longitude=town["lng"],
                 timezone=town["zone"],
-            )  # fmt: skip
+            )
             for town in towns
         ]
 

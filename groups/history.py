@@ -4,11 +4,10 @@ Admin edits are logged by the admin itself; approved suggestions and imports cal
 ``record_change`` so that a listing's history page in admin shows every change, whoever made it.
 """
 
-from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 
-__all__ = ["ADDITION", "CHANGE", "DELETION", "record_change", "record_changes", "system_user"]
+__all__ = ["ADDITION", "CHANGE", "record_change", "record_changes", "system_user"]
 
 SYSTEM_USERNAME = "importer"
 
@@ -46,11 +45,3 @@ def record_changes(user, objects, message, *, action=CHANGE):
     return LogEntry.objects.log_actions(
         user_id=user.pk, queryset=objects, action_flag=action, change_message=message
     )
-
-
-def history(obj):
-    """Log entries for ``obj``, newest first."""
-    return LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
-        object_id=str(obj.pk),
-    ).select_related("user")

@@ -12,8 +12,14 @@ from groups.search.geometry import KM_PER_MILE
 PAGE_SIZE = 20
 MAX_PAGE = 5000
 # Short phrases for why a result ranks where it does.
-FORMAT_REASONS = {"BE": "newcomers welcome", "W": "women", "M": "men", "Y": "young people",
-                  "X": "wheelchair access", "LGBTQ": "LGBTQ"}  # fmt: skip
+FORMAT_REASONS = {
+    "BE": "newcomers welcome",
+    "W": "women",
+    "M": "men",
+    "Y": "young people",
+    "X": "wheelchair access",
+    "LGBTQ": "LGBTQ",
+}
 SLUG_MARK = "slug-mark"
 
 

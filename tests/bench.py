@@ -111,9 +111,13 @@ def fresh_postgres(url):
     config = dj_database_url.parse(url)
     name = "directory_bench"
     admin = psycopg.connect(
-        host=config["HOST"] or None, port=config["PORT"] or None, user=config["USER"] or None,
-        password=config["PASSWORD"] or None, dbname="postgres", autocommit=True,
-    )  # fmt: skip
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
     with admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.execute(f'CREATE DATABASE "{name}"')

@@ -1,6 +1,8 @@
 from datetime import time
 
 import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
 from groups.models import Attendance, Format, Location, Meeting, Program
@@ -55,3 +57,16 @@ def make_meeting(db, make_location):
         return meeting
 
     return make
+
+
+@pytest.fixture
+def history(db):
+    """Admin log entries for an object, newest first: what its History page in admin lists."""
+
+    def entries(obj):
+        return LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+            object_id=str(obj.pk),
+        ).select_related("user")
+
+    return entries

@@ -14,7 +14,7 @@ from geopy.exc import GeocoderServiceError, GeocoderTimedOut
 
 from groups.demo import load_demo
 from groups.geocoding import get_geocoder, locate
-from groups.history import SYSTEM_USERNAME, history, record_change
+from groups.history import SYSTEM_USERNAME, record_change
 from groups.models import (
     Attendance,
     ChangeRequest,
@@ -192,7 +192,9 @@ def test_editor_sees_unused_locations_they_added_but_not_others(
     assert others not in choices.fields["location"].queryset
 
 
-def test_editor_adds_a_meeting_for_their_program_only(editor_client, na_and_smart, programs):
+def test_editor_adds_a_meeting_for_their_program_only(
+    editor_client, na_and_smart, programs, history
+):
     na, _ = na_and_smart
     data = meeting_form(na, name="Evening Hope", slug="", timezone="")
     response = editor_client.post(admin_url("meeting_add"), data)
@@ -248,7 +250,7 @@ def test_stale_filter(admin_client, make_meeting):
 
 
 def test_actions_verify_deactivate_reactivate_and_record_who(
-    editor_client, na_editor, make_meeting
+    editor_client, na_editor, make_meeting, history
 ):
     meetings = [make_meeting(name=f"Group {n}") for n in range(3)]
     ids = [m.pk for m in meetings]
@@ -298,7 +300,7 @@ def test_contacts_inline_and_public_contacts(admin_client, make_meeting):
     assert MeetingContact.objects.public().count() == 1
 
 
-def test_admin_edit_is_attributed(admin_client, admin_user, make_meeting):
+def test_admin_edit_is_attributed(admin_client, admin_user, make_meeting, history):
     meeting = make_meeting()
     admin_client.post(
         admin_url("meeting_change", meeting.pk), meeting_form(meeting, name="Renamed")
@@ -308,7 +310,7 @@ def test_admin_edit_is_attributed(admin_client, admin_user, make_meeting):
     assert "Name" in entry.get_change_message()
 
 
-def test_record_change_without_a_user_uses_the_system_user(make_meeting):
+def test_record_change_without_a_user_uses_the_system_user(make_meeting, history):
     meeting = make_meeting()
     record_change(None, meeting, "Imported from a feed.")
     entry = history(meeting).get()
@@ -437,7 +439,7 @@ def test_slow_geocoder_times_out(db, nominatim):
         get_geocoder().geocode("Salem, OR")
 
 
-def test_geocode_action_places_locations_without_coordinates(admin_client, make_location):
+def test_geocode_action_places_locations_without_coordinates(admin_client, make_location, history):
     bare = make_location(name="Bare", city="Salem", latitude=None, longitude=None, timezone="")
     placed = make_location(name="Placed", latitude=10.0, longitude=10.0)
     admin_client.post(
@@ -476,7 +478,9 @@ def test_review_page_shows_current_beside_proposed(editor_client, correction):
     assert "Approve and apply" in text
 
 
-def test_approving_a_correction_applies_it_and_records_who(editor_client, na_editor, correction):
+def test_approving_a_correction_applies_it_and_records_who(
+    editor_client, na_editor, correction, history
+):
     response = editor_client.post(
         admin_url("changerequest_change", correction.pk),
         {"proposed": json.dumps(correction.proposed), "note": "Phoned them.", "_approve": "1"},
@@ -515,7 +519,7 @@ def test_approving_moves_only_this_meeting_off_a_shared_venue(admin_user, make_m
     assert abs(first.location.latitude - 44.94) < 0.2  # Looked up anew, not Portland's.
 
 
-def test_approving_a_new_meeting_creates_it(admin_client, admin_user, programs):
+def test_approving_a_new_meeting_creates_it(admin_client, admin_user, programs, history):
     request = ChangeRequest.objects.create(
         kind=ChangeRequest.Kind.NEW_MEETING,
         program=programs["sos"],

@@ -8,12 +8,21 @@ from groups.models import Attendance, Meeting
 
 def snapshot():
     return [
-        (m.slug, m.name, m.program.slug, m.weekday, m.start_time, m.attendance, m.timezone,
-         m.location and (m.location.latitude, m.location.longitude),
-         tuple(sorted(f.code for f in m.formats.all())))
+        (
+            m.slug,
+            m.name,
+            m.program.slug,
+            m.weekday,
+            m.start_time,
+            m.attendance,
+            m.timezone,
+            m.location and (m.location.latitude, m.location.longitude),
+            tuple(sorted(f.code for f in m.formats.all())),
+        )
         for m in Meeting.objects.select_related("program", "location")
-        .prefetch_related("formats").order_by("slug")
-    ]  # fmt: skip
+        .prefetch_related("formats")
+        .order_by("slug")
+    ]
 
 
 def test_same_seed_same_data_other_seed_other_data(db):
@@ -30,8 +39,10 @@ def test_demo_is_marked_realistic_and_spread(db):
     load_demo(2000, seed=5)
     meetings = Meeting.objects.select_related("program", "location")
     assert all(m.is_sample and m.name.endswith("(sample)") for m in meetings)
-    by_program = {slug: meetings.filter(program__slug=slug).count()
-                  for slug in ("na", "dra", "sos", "smart", "lifering")}  # fmt: skip
+    by_program = {
+        slug: meetings.filter(program__slug=slug).count()
+        for slug in ("na", "dra", "sos", "smart", "lifering")
+    }
     assert all(by_program.values())
     assert by_program["na"] > 5 * by_program["dra"]
     online = meetings.filter(attendance=Attendance.ONLINE).count()

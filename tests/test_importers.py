@@ -14,7 +14,6 @@ from geopy.exc import GeocoderUnavailable
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location as GeoLocation
 
-from groups.history import history
 from groups.importers import ImportRejected, SourceError, import_meetings
 from groups.models import Attendance, Location, Meeting
 
@@ -257,7 +256,7 @@ def test_a_changed_feed_updates_only_what_changed_and_deactivates_what_vanished(
     assert Meeting.objects.filter(source="intergroup").count() == 7
 
 
-def test_every_change_is_in_the_meetings_admin_history(tmp_path, db):
+def test_every_change_is_in_the_meetings_admin_history(tmp_path, db, history):
     records = sample_feed()
     run_import(write_feed(tmp_path, records), label="intergroup")
     records[0]["time"] = "19:15"
@@ -720,7 +719,7 @@ def upload(name):
     return SimpleUploadedFile(name, (DATA / name).read_bytes())
 
 
-def test_admin_import_previews_then_imports(superuser_client):
+def test_admin_import_previews_then_imports(superuser_client, history):
     url = reverse("import_meetings")
     assert f'href="{url}"' in superuser_client.get(reverse("admin:index")).content.decode()
     assert superuser_client.get(url).status_code == 200

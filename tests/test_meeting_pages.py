@@ -203,8 +203,9 @@ def test_calendar_starts_on_the_local_day_for_meetings_past_midnight_utc(make_me
 
 def test_meetings_ics_follows_the_search(client, make_meeting, make_location):
     make_meeting(name="Portland Group")
-    far = make_location(city="Boston", region="MA", latitude=42.36, longitude=-71.06,
-                        timezone="America/New_York")  # fmt: skip
+    far = make_location(
+        city="Boston", region="MA", latitude=42.36, longitude=-71.06, timezone="America/New_York"
+    )
     make_meeting(name="Boston Group", location=far)
     make_meeting(name="Online Group", attendance=Attendance.ONLINE)
 
@@ -269,10 +270,20 @@ def test_program_page_counts_its_active_meetings(client, make_meeting, programs)
 
 def test_choosing_page_covers_the_factors_peer_support_and_questions(client, db):
     html = page_text(client, reverse("groups:choosing"))
-    for heading in ["Where and when it meets", "The people in the group", "Who leads the meeting",
-                    "How it feels", "How meetings are run", "What the group believes",
-                    "Extra help", "Try a few", "Peer support groups", "Professional counselling",
-                    "Common questions", "Do I have to talk?"]:  # fmt: skip
+    for heading in [
+        "Where and when it meets",
+        "The people in the group",
+        "Who leads the meeting",
+        "How it feels",
+        "How meetings are run",
+        "What the group believes",
+        "Extra help",
+        "Try a few",
+        "Peer support groups",
+        "Professional counselling",
+        "Common questions",
+        "Do I have to talk?",
+    ]:
         assert heading in html
     assert html.count('class="philosophy philosophy-') == 5
 

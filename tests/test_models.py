@@ -74,7 +74,7 @@ def test_in_person_and_hybrid_need_a_location(make_meeting, attendance):
 
 def test_online_meeting_needs_no_location(make_meeting):
     meeting = make_meeting(attendance=Attendance.ONLINE, timezone="Europe/London")
-    assert meeting.location is None and meeting.is_online and not meeting.is_in_person
+    assert meeting.location is None and meeting.is_online
 
 
 def test_unknown_attendance_rejected(make_meeting):
@@ -91,9 +91,14 @@ def test_source_and_external_id_are_unique_together(make_meeting):
 
 def test_clean_explains_each_rule(make_meeting, programs):
     meeting = Meeting(
-        program=programs["na"], name="x", weekday=1, start_time=time(19), end_time=time(19),
-        timezone="UTC", attendance=Attendance.HYBRID,
-    )  # fmt: skip
+        program=programs["na"],
+        name="x",
+        weekday=1,
+        start_time=time(19),
+        end_time=time(19),
+        timezone="UTC",
+        attendance=Attendance.HYBRID,
+    )
     with pytest.raises(ValidationError) as caught:
         meeting.full_clean()
     errors = caught.value.error_dict

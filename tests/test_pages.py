@@ -5,9 +5,13 @@ from django.urls import reverse
 
 def test_home_names_the_five_programs_with_philosophy(client, db):
     page = client.get(reverse("groups:home")).content.decode()
-    for name in ["Narcotics Anonymous", "Dual Recovery Anonymous",
-                 "Secular Organizations for Sobriety", "SMART Recovery",
-                 "LifeRing Secular Recovery"]:  # fmt: skip
+    for name in [
+        "Narcotics Anonymous",
+        "Dual Recovery Anonymous",
+        "Secular Organizations for Sobriety",
+        "SMART Recovery",
+        "LifeRing Secular Recovery",
+    ]:
         assert name in page
     assert page.count('class="philosophy philosophy-twelve-step"') == 2
     assert page.count('class="philosophy philosophy-secular"') == 3

@@ -121,8 +121,13 @@ def test_meeting_past_midnight_is_in_progress_next_day(meeting_at):
 
 
 def test_a_meeting_that_ended_this_minute_is_next_weeks(make_meeting):
-    meeting = make_meeting(attendance=Attendance.ONLINE, timezone="Australia/Sydney", weekday=1,
-                           start_time=time(0, 1), end_time=time(1, 1))  # fmt: skip
+    meeting = make_meeting(
+        attendance=Attendance.ONLINE,
+        timezone="Australia/Sydney",
+        weekday=1,
+        start_time=time(0, 1),
+        end_time=time(1, 1),
+    )
     at_its_end = datetime(2026, 2, 1, 14, 1, tzinfo=UTC)  # Monday 01:01 in Sydney
     found = Meeting.objects.with_minutes_until(at_its_end).get(pk=meeting.pk)
     assert found.minutes_until == 7 * 1440 - 60 and not found.in_progress
@@ -144,8 +149,13 @@ def test_a_meeting_that_ended_this_minute_is_next_weeks(make_meeting):
     ],
 )
 def test_time_window_is_exact_across_daylight_saving(meeting_at, now, weekday, start, real_minutes):
-    meeting = meeting_at((40.71, -74.0), timezone="America/New_York", weekday=weekday,
-                         start_time=start, end_time=None)  # fmt: skip
+    meeting = meeting_at(
+        (40.71, -74.0),
+        timezone="America/New_York",
+        weekday=weekday,
+        start_time=start,
+        end_time=None,
+    )
     found = Meeting.objects.with_minutes_until(now).get(pk=meeting.pk)
     assert found.minutes_until == real_minutes
     occurrence = meeting.next_occurrence(now)
@@ -157,8 +167,16 @@ def test_time_window_is_exact_across_daylight_saving(meeting_at, now, weekday, s
     assert meeting not in earlier
 
 
-ZONES = ["America/New_York", "Europe/London", "Australia/Sydney", "Australia/Lord_Howe",
-         "Asia/Kolkata", "America/St_Johns", "Pacific/Chatham", "UTC"]  # fmt: skip
+ZONES = [
+    "America/New_York",
+    "Europe/London",
+    "Australia/Sydney",
+    "Australia/Lord_Howe",
+    "Asia/Kolkata",
+    "America/St_Johns",
+    "Pacific/Chatham",
+    "UTC",
+]
 
 
 def offset_change_instants():
@@ -200,8 +218,13 @@ def test_sql_next_start_matches_zoneinfo(make_meeting, moment, weekday, minute, 
     zone_info = zoneinfo.ZoneInfo(zone)
     recently = now - timedelta(hours=3)
     assume(now.astimezone(zone_info).utcoffset() == recently.astimezone(zone_info).utcoffset())
-    meeting = make_meeting(attendance=Attendance.ONLINE, timezone=zone, weekday=weekday,
-                           start_time=schedule.clock(minute), end_time=None)  # fmt: skip
+    meeting = make_meeting(
+        attendance=Attendance.ONLINE,
+        timezone=zone,
+        weekday=weekday,
+        start_time=schedule.clock(minute),
+        end_time=None,
+    )
     found = Meeting.objects.with_minutes_until(now).get(pk=meeting.pk)
     occurrence = meeting.next_occurrence(now)
     expected = int((occurrence.start - now).total_seconds() // 60)
@@ -221,8 +244,12 @@ def run_filter(data, now=None):
 
 def test_filter_by_program_philosophy_and_attendance(meeting_at, make_meeting, programs):
     na = meeting_at(PORTLAND, program=programs["na"])
-    smart = meeting_at(PORTLAND, program=programs["smart"], attendance=Attendance.HYBRID,
-                       conference_url="https://meet.example.org/s")  # fmt: skip
+    smart = meeting_at(
+        PORTLAND,
+        program=programs["smart"],
+        attendance=Attendance.HYBRID,
+        conference_url="https://meet.example.org/s",
+    )
     online = make_meeting(attendance=Attendance.ONLINE, program=programs["lifering"])
     monday_afternoon = datetime(2026, 6, 1, 20, 0, tzinfo=UTC)  # three hours before it starts
     assert set(run_filter({"q": "Portland, OR"})) == {na, smart}
@@ -331,8 +358,12 @@ def in_two_hours(zone_name):
 
 
 def test_online_results_show_the_searchers_time(client, make_meeting):
-    make_meeting(attendance=Attendance.ONLINE, timezone="Europe/London", name="London Online",
-                 **in_two_hours("Europe/London"))  # fmt: skip
+    make_meeting(
+        attendance=Attendance.ONLINE,
+        timezone="Europe/London",
+        name="London Online",
+        **in_two_hours("Europe/London"),
+    )
     page = client.get(
         reverse("groups:meeting_list"), {"q": "Portland, OR", "attendance": "online"}
     ).content.decode()
@@ -381,16 +412,49 @@ def test_home_page_carries_the_search_form(client, db):
     assert 'action="/meetings/"' in page and 'method="get"' in page and 'name="q"' in page
 
 
-PARAMETERS = ["q", "lat", "lng", "radius", "unit", "philosophy", "program", "attendance",
-              "format", "language", "day", "time", "soon", "prefer_philosophy", "prefer_format",
-              "sort", "page", "tz"]  # fmt: skip
+PARAMETERS = [
+    "q",
+    "lat",
+    "lng",
+    "radius",
+    "unit",
+    "philosophy",
+    "program",
+    "attendance",
+    "format",
+    "language",
+    "day",
+    "time",
+    "soon",
+    "prefer_philosophy",
+    "prefer_format",
+    "sort",
+    "page",
+    "tz",
+]
 NASTY = st.one_of(
     st.text(max_size=300),
-    st.sampled_from(["-1", "0", "1e309", "NaN", "inf", "999999", "45.5", "-122.6", "' OR 1=1 --",
-                     "<script>alert(1)</script>", "x" * 10_000, "na", "online", "secular"]),
-    st.integers(-10**12, 10**12).map(str),
+    st.sampled_from(
+        [
+            "-1",
+            "0",
+            "1e309",
+            "NaN",
+            "inf",
+            "999999",
+            "45.5",
+            "-122.6",
+            "' OR 1=1 --",
+            "<script>alert(1)</script>",
+            "x" * 10_000,
+            "na",
+            "online",
+            "secular",
+        ]
+    ),
+    st.integers(-(10**12), 10**12).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(str),
-)  # fmt: skip
+)
 
 
 @settings(

@@ -43,9 +43,11 @@ def test_defaults_are_debug_and_embedded_sqlite():
 
 def test_environment_is_read():
     result = run(
-        READ, DATABASE_URL="postgres://u:p@db.example.org:5433/meetings", GEOCODER="nominatim",
+        READ,
+        DATABASE_URL="postgres://u:p@db.example.org:5433/meetings",
+        GEOCODER="nominatim",
         **PRODUCTION,
-    )  # fmt: skip
+    )
     values = json.loads(result.stdout)
     assert values["debug"] is False
     assert values["hosts"] == ["meetings.example.org", "www.meetings.example.org"]
@@ -65,10 +67,9 @@ def test_deploy_check_is_clean_with_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={**{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-             **PRODUCTION},
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}, **PRODUCTION},
         capture_output=True,
         text=True,
-    )  # fmt: skip
+    )
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr and "no issues" in result.stdout

@@ -43,12 +43,22 @@ def correction_data(meeting, **changes):
 
 
 NEW_MEETING = {
-    "program": "smart", "name": "Salem SMART", "weekday": "3", "start_time": "18:30",
-    "end_time": "20:00", "attendance": "in-person", "location_name": "Library",
-    "location_address": "585 Liberty St SE", "location_city": "Salem", "location_region": "OR",
-    "location_postal_code": "97301", "location_country": "us", "message": "New this month.",
-    "submitter_name": "Jo", "submitter_email": "jo@example.org",
-}  # fmt: skip
+    "program": "smart",
+    "name": "Salem SMART",
+    "weekday": "3",
+    "start_time": "18:30",
+    "end_time": "20:00",
+    "attendance": "in-person",
+    "location_name": "Library",
+    "location_address": "585 Liberty St SE",
+    "location_city": "Salem",
+    "location_region": "OR",
+    "location_postal_code": "97301",
+    "location_country": "us",
+    "message": "New this month.",
+    "submitter_name": "Jo",
+    "submitter_email": "jo@example.org",
+}
 
 
 def test_correction_proposes_only_what_changed(meeting):

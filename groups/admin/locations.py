@@ -39,8 +39,17 @@ class MeetingInline(EditorPermissions, admin.TabularInline):
 
 @admin.register(Location)
 class LocationAdmin(EditorPermissions, admin.ModelAdmin):
-    list_display = ["name", "address", "city", "region", "postal_code", "country",
-                    "has_coordinates", "timezone", "is_sample"]  # fmt: skip
+    list_display = [
+        "name",
+        "address",
+        "city",
+        "region",
+        "postal_code",
+        "country",
+        "has_coordinates",
+        "timezone",
+        "is_sample",
+    ]
     list_filter = ["country", "is_sample"]
     search_fields = ["name", "address", "city", "postal_code"]
     inlines = [MeetingInline]

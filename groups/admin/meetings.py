@@ -57,11 +57,28 @@ class MeetingAdminForm(forms.ModelForm):
         # For the class itself; the admin builds its form through formfield_overrides below.
         formfield_callback = https_formfield
         fields = [
-            "program", "name", "slug", "weekday", "start_time", "end_time", "timezone",
-            "language", "formats", "notes", "attendance", "location", "conference_url",
-            "conference_url_notes", "conference_phone", "conference_phone_notes", "is_active",
-            "last_verified", "is_sample", "source", "external_id",
-        ]  # fmt: skip
+            "program",
+            "name",
+            "slug",
+            "weekday",
+            "start_time",
+            "end_time",
+            "timezone",
+            "language",
+            "formats",
+            "notes",
+            "attendance",
+            "location",
+            "conference_url",
+            "conference_url_notes",
+            "conference_phone",
+            "conference_phone_notes",
+            "is_active",
+            "last_verified",
+            "is_sample",
+            "source",
+            "external_id",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,10 +107,25 @@ class MeetingAdminForm(forms.ModelForm):
 class MeetingAdmin(EditorPermissions, admin.ModelAdmin):
     form = MeetingAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["name", "program", "weekday", "start_time", "attendance", "location__city",
-                    "is_active", "last_verified", "is_sample"]  # fmt: skip
-    list_filter = [("program", admin.RelatedOnlyFieldListFilter), "weekday", "attendance",
-                   "is_active", StaleFilter, "is_sample"]  # fmt: skip
+    list_display = [
+        "name",
+        "program",
+        "weekday",
+        "start_time",
+        "attendance",
+        "location__city",
+        "is_active",
+        "last_verified",
+        "is_sample",
+    ]
+    list_filter = [
+        ("program", admin.RelatedOnlyFieldListFilter),
+        "weekday",
+        "attendance",
+        "is_active",
+        StaleFilter,
+        "is_sample",
+    ]
     list_select_related = ["program", "location"]
     list_per_page = 50
     search_fields = ["name", "slug", "location__city", "location__postal_code"]
@@ -116,7 +148,7 @@ class MeetingAdmin(EditorPermissions, admin.ModelAdmin):
                     "language",
                     "formats",
                     "notes",
-                ],  # fmt: skip
+                ],
             },
         ),
         (

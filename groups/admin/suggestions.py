@@ -14,18 +14,39 @@ from groups.models import ChangeRequest, Program
 
 @admin.register(ChangeRequest)
 class ChangeRequestAdmin(EditorPermissions, admin.ModelAdmin):
-    list_display = ["created", "kind", "subject", "program", "status", "submitter_name",
-                    "reviewer"]  # fmt: skip
+    list_display = ["created", "kind", "subject", "program", "status", "submitter_name", "reviewer"]
     list_filter = ["status", "kind", ("program", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["program", "meeting", "reviewer"]
     search_fields = ["meeting__name", "message", "submitter_name", "submitter_email"]
     actions = ["approve_selected", "reject_selected"]
-    fields = ["kind", "meeting_link", "program", "comparison_table", "proposed", "message",
-              "submitter_name", "submitter_email", "created", "status", "reviewer",
-              "reviewed_at", "note"]  # fmt: skip
-    readonly_fields = ["kind", "meeting_link", "program", "comparison_table", "message",
-                       "submitter_name", "submitter_email", "created", "status", "reviewer",
-                       "reviewed_at"]  # fmt: skip
+    fields = [
+        "kind",
+        "meeting_link",
+        "program",
+        "comparison_table",
+        "proposed",
+        "message",
+        "submitter_name",
+        "submitter_email",
+        "created",
+        "status",
+        "reviewer",
+        "reviewed_at",
+        "note",
+    ]
+    readonly_fields = [
+        "kind",
+        "meeting_link",
+        "program",
+        "comparison_table",
+        "message",
+        "submitter_name",
+        "submitter_email",
+        "created",
+        "status",
+        "reviewer",
+        "reviewed_at",
+    ]
     change_form_template = "admin/groups/changerequest/change_form.html"
 
     def get_queryset(self, request):

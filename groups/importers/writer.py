@@ -21,10 +21,22 @@ from groups.vocabulary import SECULAR_TYPE
 
 BATCH = 1000
 MEETING_FIELDS = [
-    "program_id", "name", "weekday", "start_time", "end_time", "timezone", "attendance",
-    "conference_url", "conference_url_notes", "conference_phone", "conference_phone_notes",
-    "language", "notes", "location_id", "is_active",
-]  # fmt: skip
+    "program_id",
+    "name",
+    "weekday",
+    "start_time",
+    "end_time",
+    "timezone",
+    "attendance",
+    "conference_url",
+    "conference_url_notes",
+    "conference_phone",
+    "conference_phone_notes",
+    "language",
+    "notes",
+    "location_id",
+    "is_active",
+]
 CHANGE_NAMES = {"program_id": "program", "location_id": "place", "is_active": "active"}
 LOCATION_FIELDS = ["region", "country", "directions", "latitude", "longitude", "timezone"]
 

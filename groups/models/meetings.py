@@ -217,10 +217,6 @@ class Meeting(models.Model):
     def is_online(self):
         return self.attendance in (Attendance.ONLINE, Attendance.HYBRID)
 
-    @property
-    def is_in_person(self):
-        return self.attendance in (Attendance.IN_PERSON, Attendance.HYBRID)
-
     def next_occurrence(self, now=None):
         return schedule.next_occurrence(
             self.weekday, self.start_time, self.end_time, self.zone, now or timezone.now()

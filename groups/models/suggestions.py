@@ -16,9 +16,18 @@ from groups.models.programs import Program
 # What a public suggestion may propose, as keys of ChangeRequest.proposed: these meeting fields,
 # these location fields with a "location_" prefix, and "program" (a Program slug).
 PROPOSED_MEETING_FIELDS = [
-    "name", "weekday", "start_time", "end_time", "attendance", "conference_url",
-    "conference_phone", "language", "timezone", "notes", "is_active",
-]  # fmt: skip
+    "name",
+    "weekday",
+    "start_time",
+    "end_time",
+    "attendance",
+    "conference_url",
+    "conference_phone",
+    "language",
+    "timezone",
+    "notes",
+    "is_active",
+]
 PROPOSED_LOCATION_FIELDS = ["name", "address", "city", "region", "postal_code", "country"]
 LOCATION_PREFIX = "location_"
 PROPOSED_KEYS = [

@@ -106,8 +106,8 @@ class SearchQuerySet(models.QuerySet):
             # Joined with online meetings by OR, the box must be a subquery of its own for each
             # side of the OR to use an index.
             locations = self.model.location.field.related_model.objects
-            nearby = locations.filter(geometry.box_condition(south, west, north, east))
-            return Q(location__in=nearby.values("pk")) & ~ONLINE_ONLY
+            nearby = locations.in_box(south, west, north, east).values("pk")
+            return Q(location__in=nearby) & ~ONLINE_ONLY
         return geometry.box_condition(south, west, north, east, "location__") & ~ONLINE_ONLY
 
     def _within_radius(self, point, radius_km, has_local, has_online):

@@ -20,10 +20,20 @@ from groups.results import ResultCards, paginate
 
 # What a result card shows: fetching only these keeps the sort in the database narrow.
 CARD_FIELDS = [
-    "name", "slug", "weekday", "start_time", "end_time", "timezone", "attendance", "is_sample",
-    "program__short_name", "program__philosophy",
-    "location__name", "location__city", "location__region",
-]  # fmt: skip
+    "name",
+    "slug",
+    "weekday",
+    "start_time",
+    "end_time",
+    "timezone",
+    "attendance",
+    "is_sample",
+    "program__short_name",
+    "program__philosophy",
+    "location__name",
+    "location__city",
+    "location__region",
+]
 
 
 def results_queryset():

@@ -45,31 +45,59 @@ def site(live_server):
     for slug, fields in seed.PROGRAMS.items():
         Program.objects.update_or_create(slug=slug, defaults=fields)
     seed.load_formats(django_apps, None)
-    Place.objects.bulk_create([
-        Place(name="Portland", search_name=normalize("Portland"), region="OR", country="US",
-              latitude=45.52345, longitude=-122.67621, population=652503,
-              timezone="America/Los_Angeles"),
-    ])  # fmt: skip
+    Place.objects.bulk_create(
+        [
+            Place(
+                name="Portland",
+                search_name=normalize("Portland"),
+                region="OR",
+                country="US",
+                latitude=45.52345,
+                longitude=-122.67621,
+                population=652503,
+                timezone="America/Los_Angeles",
+            ),
+        ]
+    )
     hall = Location.objects.create(
-        name="Community Hall", address="1 Main St", city="Portland", region="OR",
-        postal_code="97205", latitude=45.5234, longitude=-122.6762,
-        timezone="America/Los_Angeles", directions="Side door, basement room 3.",
-    )  # fmt: skip
+        name="Community Hall",
+        address="1 Main St",
+        city="Portland",
+        region="OR",
+        postal_code="97205",
+        latitude=45.5234,
+        longitude=-122.6762,
+        timezone="America/Los_Angeles",
+        directions="Side door, basement room 3.",
+    )
     programs = {group.slug: group for group in Program.objects.all()}
     meetings = {}
     for name, slug, weekday in [
-        ("Hope Group", "na", 1), ("Tools for Change", "smart", 3), ("Sober Circle", "lifering", 5)
-    ]:  # fmt: skip
+        ("Hope Group", "na", 1),
+        ("Tools for Change", "smart", 3),
+        ("Sober Circle", "lifering", 5),
+    ]:
         meetings[slug] = Meeting.objects.create(
-            program=programs[slug], name=name, weekday=weekday, start_time=time(19, 0),
-            end_time=time(20, 0), location=hall, timezone="America/Los_Angeles",
-        )  # fmt: skip
+            program=programs[slug],
+            name=name,
+            weekday=weekday,
+            start_time=time(19, 0),
+            end_time=time(20, 0),
+            location=hall,
+            timezone="America/Los_Angeles",
+        )
     meetings["na"].formats.set(Format.objects.filter(code__in=["O", "X"]))
     meetings["online"] = Meeting.objects.create(
-        program=programs["sos"], name="Online Check-in", weekday=2, start_time=time(12, 0),
-        end_time=time(13, 0), attendance=Attendance.ONLINE, timezone="America/New_York",
-        conference_url="https://meet.example.org/sos", conference_url_notes="Passcode 1234",
-    )  # fmt: skip
+        program=programs["sos"],
+        name="Online Check-in",
+        weekday=2,
+        start_time=time(12, 0),
+        end_time=time(13, 0),
+        attendance=Attendance.ONLINE,
+        timezone="America/New_York",
+        conference_url="https://meet.example.org/sos",
+        conference_url_notes="Passcode 1234",
+    )
     return meetings
 
 

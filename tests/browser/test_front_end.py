@@ -88,8 +88,9 @@ def test_the_map_loads_tiles_and_marker_from_the_configured_server_only(
     assert [url for url in watch.requests if not url.startswith(live_server.url + "/")] == []
 
 
-@pytest.mark.parametrize("name", ["home", "results", "meeting", "online meeting", "program",
-                                  "choosing"])  # fmt: skip
+@pytest.mark.parametrize(
+    "name", ["home", "results", "meeting", "online meeting", "program", "choosing"]
+)
 def test_axe_finds_no_serious_or_critical_violation(page, live_server, site, name):
     page.goto(live_server.url + public_pages(site)[name])
     results = Axe().run(page)
