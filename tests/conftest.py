@@ -1,11 +1,23 @@
+"""Fixtures shared by the test modules; each package of tests may add its own conftest.py."""
+
+import functools
+import json
+import threading
+import time as clock
 from datetime import time
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
+from groups.forms import SuggestionForm
 from groups.models import Attendance, Format, Location, Meeting, Program
+
+DATA = Path(__file__).parent / "data"
+KM_PER_DEGREE_LATITUDE = 111.2
 
 
 @pytest.fixture(scope="session")
@@ -70,3 +82,192 @@ def history(db):
         ).select_related("user")
 
     return entries
+
+
+# Places and searches
+
+
+@pytest.fixture
+def portland():
+    """Where the gazetteer puts "Portland, OR": most searches below start there."""
+    return (45.52345, -122.67621)
+
+
+@pytest.fixture
+def north_of():
+    """The point ``km`` kilometres due north of ``point``."""
+
+    def move(point, km):
+        return (point[0] + km / KM_PER_DEGREE_LATITUDE, point[1])
+
+    return move
+
+
+@pytest.fixture
+def meeting_at(make_meeting, make_location):
+    def make(point, **overrides):
+        location = make_location(latitude=point[0], longitude=point[1])
+        return make_meeting(location=location, **overrides)
+
+    return make
+
+
+# Meeting data out and in
+
+
+@pytest.fixture
+def data_dir():
+    """tests/data: the feeds and spreadsheets the tests read."""
+    return DATA
+
+
+@pytest.fixture
+def feed_meetings(make_meeting, make_location, programs):
+    """One meeting of each kind a feed treats differently: local, online, sample, inactive."""
+    hall = make_location(
+        name="St. Mark's Church",
+        address="1025 NW 21st Ave",
+        postal_code="97209",
+        directions="Basement, room 4.",
+    )
+    return {
+        "na": make_meeting(
+            name="Clean Start",
+            location=hall,
+            end_time=time(20, 30),
+            language="es",
+            notes="Enter by the side door.",
+            formats=["O", "D"],
+        ),
+        "smart": make_meeting(
+            program=programs["smart"],
+            name="SMART Online",
+            weekday=6,
+            start_time=time(23, 30),
+            end_time=time(0, 30),
+            attendance=Attendance.ONLINE,
+            timezone="America/New_York",
+            conference_url="https://zoom.example.org/j/1",
+            conference_url_notes="Passcode: hope",
+            conference_phone="+16465588656",
+            formats=["TOOLS"],
+        ),
+        "sample": make_meeting(name="Invented (sample)", is_sample=True),
+        "inactive": make_meeting(name="Stopped Meeting", is_active=False),
+    }
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def feed_server():
+    """The URL of a web server that serves tests/data."""
+    handler = functools.partial(QuietHandler, directory=str(DATA))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+# Address lookups over the network
+
+
+class FakeNominatim(BaseHTTPRequestHandler):
+    """Answers like Nominatim's search API, fails, or stalls, as the server's ``mode`` says."""
+
+    def do_GET(self):
+        self.server.requests.append(self.path)
+        if self.server.mode == "slow":
+            clock.sleep(self.server.stall)
+        if self.server.mode == "error":
+            self.send_error(503, "Service unavailable")
+            return
+        body = json.dumps(
+            [{"lat": "44.9429", "lon": "-123.0351", "display_name": "1 Main St, Salem, OR"}]
+        ).encode()
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # The client gave up waiting, as it should.
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def nominatim(settings):
+    """A stand-in Nominatim server on this machine, set as the GEOCODER."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeNominatim)
+    server.daemon_threads = True
+    server.mode, server.stall, server.requests = "ok", 2.0, []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.GEOCODER = "nominatim"
+    settings.GEOCODER_DOMAIN = f"127.0.0.1:{server.server_address[1]}"
+    settings.GEOCODER_SCHEME = "http"
+    settings.GEOCODER_TIMEOUT = 0.5
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+# Suggestions from the public
+
+
+@pytest.fixture
+def meeting(make_meeting):
+    return make_meeting()
+
+
+@pytest.fixture
+def correction_data():
+    """What the correction form posts when the visitor changes only ``changes``."""
+
+    def data_for(meeting, **changes):
+        form = SuggestionForm(meeting=meeting)
+        data = {}
+        for name, field in form.fields.items():
+            value = form.initial.get(name, field.initial)
+            if name == "stopped":
+                if value:
+                    data[name] = "on"
+                continue
+            data[name] = "" if value is None else value
+        data["start_time"] = meeting.start_time.strftime("%H:%M")
+        data["end_time"] = meeting.end_time.strftime("%H:%M") if meeting.end_time else ""
+        data.update(changes)
+        return data
+
+    return data_for
+
+
+@pytest.fixture
+def new_meeting_data():
+    """What the "suggest a new meeting" form posts for an in-person SMART meeting in Salem."""
+    return {
+        "program": "smart",
+        "name": "Salem SMART",
+        "weekday": "3",
+        "start_time": "18:30",
+        "end_time": "20:00",
+        "attendance": "in-person",
+        "location_name": "Library",
+        "location_address": "585 Liberty St SE",
+        "location_city": "Salem",
+        "location_region": "OR",
+        "location_postal_code": "97301",
+        "location_country": "us",
+        "message": "New this month.",
+        "submitter_name": "Jo",
+        "submitter_email": "jo@example.org",
+    }

@@ -1,18 +1,21 @@
+"""Public pages through the client (groups/views/pages.py): home, results, meetings, guides."""
+
 import json
 import logging
 import re
-from datetime import UTC, date, datetime, time, timedelta
+import zoneinfo
+from datetime import date, datetime, time, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from dateutil.rrule import rrulestr
+from django.db import connection
 from django.urls import reverse
-from icalendar import Calendar
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from groups import calendars
+from groups import schedule
 from groups.models import Attendance, Location, Meeting
-from groups.views import exports
 
 
 def page_text(client, url):
@@ -27,10 +30,250 @@ def json_ld(html):
     return json.loads(match.group(1))
 
 
-def parse_calendar(response):
+# Home and health
+
+
+def test_home_names_the_five_programs_with_philosophy(client, db):
+    page = client.get(reverse("groups:home")).content.decode()
+    for name in [
+        "Narcotics Anonymous",
+        "Dual Recovery Anonymous",
+        "Secular Organizations for Sobriety",
+        "SMART Recovery",
+        "LifeRing Secular Recovery",
+    ]:
+        assert name in page
+    assert page.count('class="philosophy philosophy-twelve-step"') == 2
+    assert page.count('class="philosophy philosophy-secular"') == 3
+
+
+def test_home_page_carries_the_search_form(client, db):
+    page = client.get(reverse("groups:home")).content.decode()
+    assert 'action="/meetings/"' in page and 'method="get"' in page and 'name="q"' in page
+
+
+def test_health_up(client, db):
+    response = client.get(reverse("groups:health"))
+    assert response.status_code == 200 and response.json()["database"] == "up"
+
+
+@pytest.fixture
+def database_down(transactional_db):
+    settings_dict = connection.settings_dict
+    saved_settings = dict(settings_dict)
+    # Set the live connection aside (an in-memory SQLite test database must not be closed).
+    saved_connection, connection.connection = connection.connection, None
+    if connection.vendor == "sqlite":
+        settings_dict["NAME"] = "/nonexistent-directory/none.sqlite3"
+    else:
+        settings_dict["PORT"] = "1"
+    yield
+    settings_dict.clear()
+    settings_dict.update(saved_settings)
+    connection.connection = saved_connection
+
+
+def test_health_down_answers_503(client, database_down):
+    response = client.get(reverse("groups:health"))
+    assert response.status_code == 503 and response.json()["database"] == "down"
+
+
+# Search results
+
+
+def test_results_page_shows_count_distance_reasons_and_time(
+    client, meeting_at, programs, portland, north_of
+):
+    near = meeting_at(
+        north_of(portland, 5), program=programs["smart"], formats=["BE"], name="Near Group"
+    )
+    response = client.get(
+        reverse("groups:meeting_list"),
+        {"q": "Portland, OR", "unit": "mi", "prefer_philosophy": "secular", "prefer_format": "BE"},
+    )
+    page = response.content.decode()
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/calendar")
-    return Calendar.from_ical(response.content)
+    assert "1 meeting" in page and f'href="{near.get_absolute_url()}">Near Group' in page
+    assert "3.1 mi · secular · newcomers welcome · " in page
+    # Shown on the meeting's own wall clock, with its zone's abbreviation.
+    assert f"Monday 19:00–20:00 {near.next_occurrence().start.tzname()}" in page
+
+
+def in_two_hours(zone_name):
+    """(weekday, start time) two hours from now on the zone's wall clock."""
+    later = datetime.now(zoneinfo.ZoneInfo(zone_name)) + timedelta(hours=2)
+    return {"weekday": schedule.sunday_weekday(later), "start_time": time(later.hour, 0)}
+
+
+def test_online_results_show_the_searchers_time(client, make_meeting):
+    make_meeting(
+        attendance=Attendance.ONLINE,
+        timezone="Europe/London",
+        name="London Online",
+        **in_two_hours("Europe/London"),
+    )
+    page = client.get(
+        reverse("groups:meeting_list"), {"q": "Portland, OR", "attendance": "online"}
+    ).content.decode()
+    assert "London Online" in page and "Your time:" in page
+    assert datetime.now(zoneinfo.ZoneInfo("America/Los_Angeles")).tzname() in page
+
+
+def test_pagination_keeps_every_parameter_and_costs_constant_queries(
+    client, meeting_at, django_assert_max_num_queries, portland, north_of
+):
+    for n in range(45):
+        meeting_at(north_of(portland, 1 + n / 10), formats=["BE", "D"])
+    url = reverse("groups:meeting_list")
+    params = {"q": "Portland, OR", "format": "BE", "sort": "distance", "unit": "km"}
+    with django_assert_max_num_queries(5):
+        first = client.get(url, params).content.decode()
+    assert "45 meetings" in first and first.count('class="result"') == 20
+    assert "page=2" in first and "format=BE" in first and "sort=distance" in first
+    with django_assert_max_num_queries(5):
+        last = client.get(url, {**params, "page": "3"}).content.decode()
+    assert last.count('class="result"') == 5
+    beyond = client.get(url, {**params, "page": "999999"})
+    assert beyond.status_code == 200 and beyond.content.decode().count('class="result"') == 5
+
+
+def test_empty_results_suggest_wider_radius_and_online(client, db):
+    page = client.get(reverse("groups:meeting_list"), {"q": "Portland, OR"}).content.decode()
+    assert "No meetings found" in page
+    assert "radius=50" in page and "attendance=online" in page
+
+
+def test_unknown_place_is_a_message_not_an_empty_list(client, db):
+    response = client.get(reverse("groups:meeting_list"), {"q": "Atlantis, ZZ"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "We could not find" in page and "No meetings found" not in page
+
+
+def test_did_you_mean_links_search_the_other_places(client, db):
+    page = client.get(reverse("groups:meeting_list"), {"q": "Springfield"}).content.decode()
+    assert "Did you mean" in page and "q=Springfield%2C+IL%2C+US" in page
+
+
+PARAMETERS = [
+    "q",
+    "lat",
+    "lng",
+    "radius",
+    "unit",
+    "philosophy",
+    "program",
+    "attendance",
+    "format",
+    "language",
+    "day",
+    "time",
+    "soon",
+    "prefer_philosophy",
+    "prefer_format",
+    "sort",
+    "page",
+    "tz",
+]
+
+
+NASTY = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(
+        [
+            "-1",
+            "0",
+            "1e309",
+            "NaN",
+            "inf",
+            "999999",
+            "45.5",
+            "-122.6",
+            "' OR 1=1 --",
+            "<script>alert(1)</script>",
+            "x" * 10_000,
+            "na",
+            "online",
+            "secular",
+        ]
+    ),
+    st.integers(-(10**12), 10**12).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+)
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(params=st.dictionaries(st.sampled_from(PARAMETERS), st.lists(NASTY, min_size=1, max_size=3)))
+def test_fuzzed_parameters_never_break_the_page(client, meeting_at, portland, params):
+    if not Meeting.objects.exists():
+        meeting_at(portland)
+    query = {key: [value.replace("\x00", "") for value in values] for key, values in params.items()}
+    response = client.get(reverse("groups:meeting_list"), query)
+    assert response.status_code in (200, 400)
+    assert b"These listings are samples" not in response.content or Meeting.objects.samples()
+
+
+def test_typed_places_never_leave_the_site_nor_stay_in_the_cache(client, db, settings):
+    # Even with a network geocoder configured for volunteers' addresses, a visitor's search is
+    # answered by the offline gazetteer: the unreachable domain below is never asked.
+    settings.GEOCODER = "nominatim"
+    settings.GEOCODER_DOMAIN = "127.0.0.1:9"
+    from django.db import connection
+
+    response = client.get(reverse("groups:meeting_list"), {"q": "Portland, OR"})
+    assert response.status_code == 200 and "Meetings near Portland, OR" in response.content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM django_cache")
+        assert cursor.fetchone()[0] == 0
+
+
+def test_form_keeps_the_choices_made_and_forgets_them_after(client, db):
+    url = reverse("groups:meeting_list")
+    chosen = client.get(url, {"q": "Portland, OR", "day": ["1", "3"], "sort": "distance"})
+    page = chosen.content.decode()
+    assert 'value="1" checked' in page and 'value="3" checked' in page
+    # A format not offered as a box still shows, ticked, once it is chosen by URL.
+    assert 'value="BT"' not in page
+    by_url = client.get(url, {"q": "Portland, OR", "format": "BT"}).content.decode()
+    assert 'value="BT" checked' in by_url
+    assert (
+        '<option value="distance" selected>' in page
+        and '<details class="more-filters" open>' in page
+    )
+    # As the untouched form submits it: empty fields and the default order.
+    plain = client.get(url, {"q": "Portland, OR", "day": "", "sort": "best"}).content.decode()
+    assert "checked" not in plain and '<details class="more-filters">' in plain
+
+
+def test_results_page_shows_the_sample_notice_only_while_samples_exist(
+    client, meeting_at, portland
+):
+    from groups.demo import load_demo
+
+    meeting_at(portland, name="Real Group")
+    url = reverse("groups:meeting_list")
+    notice = "These listings are samples, not real meetings."
+    assert notice not in client.get(url, {"q": "Portland, OR"}).content.decode()
+    load_demo(30, seed=3)  # somewhere in the world, maybe not near Portland
+    assert notice in client.get(url, {"q": "Portland, OR"}).content.decode()
+    assert notice in client.get(url, {"q": "Atlantis, ZZ"}).content.decode()
+
+
+def test_more_choices_open_only_when_one_is_in_use(client, make_meeting):
+    make_meeting()
+    url = reverse("groups:meeting_list")
+    closed = page_text(client, url + "?q=Portland%2C+OR")
+    assert '<details class="more-filters">' in closed
+    opened = page_text(client, url + "?q=Portland%2C+OR&philosophy=secular")
+    assert '<details class="more-filters" open>' in opened
+
+
+def test_results_page_links_to_its_csv(client, feed_meetings):
+    params = {"q": "Portland, OR", "program": "na"}
+    page = client.get(reverse("groups:meeting_list"), params).content.decode()
+    assert f'href="{reverse("groups:meetings_csv")}?q=Portland%2C+OR&amp;program=na"' in page
 
 
 # The meeting page
@@ -121,6 +364,28 @@ def test_unknown_meeting_is_404(client, db):
     assert client.get(reverse("groups:meeting", args=["no-such-meeting"])).status_code == 404
 
 
+def test_meeting_without_coordinates_gets_an_address_search_link(client, make_meeting):
+    location = Location.objects.create(
+        name="Library",
+        address="5 Elm St",
+        city="Salem",
+        region="OR",
+        timezone="America/Los_Angeles",
+    )
+    meeting = make_meeting(location=location)
+    html = page_text(client, meeting.get_absolute_url())
+    assert "openstreetmap.org/search?query=5%20Elm%20St%2C%20Salem%2C%20OR%2C%20US" in html
+    assert "geo:" not in html
+    assert Meeting.objects.count() == 1
+
+
+def test_online_meeting_page_carries_its_start_for_the_visitors_clock(client, make_meeting):
+    meeting = make_meeting(attendance=Attendance.ONLINE)
+    html = page_text(client, meeting.get_absolute_url())
+    start = re.search(r'data-your-time="([^"]+)" data-zone="America/New_York"', html).group(1)
+    assert datetime.fromisoformat(start) == meeting.next_occurrence().start
+
+
 # JSON-LD
 
 
@@ -155,90 +420,6 @@ def test_json_ld_cannot_close_its_script_element(client, make_meeting):
     html = page_text(client, meeting.get_absolute_url())
     assert "<script>alert(1)" not in html
     assert json_ld(html)["name"] == "</script><script>alert(1)</script>"
-
-
-# Calendars
-
-
-def test_meeting_ics_is_a_weekly_event_in_the_meetings_zone(client, make_meeting):
-    meeting = make_meeting(weekday=1, start_time=time(19, 0), end_time=time(20, 30))
-    calendar = parse_calendar(client.get(reverse("groups:meeting_ics", args=[meeting.slug])))
-    [event] = calendar.walk("VEVENT")
-    assert event["RRULE"]["FREQ"] == ["WEEKLY"] and event["RRULE"]["BYDAY"] == ["MO"]
-    start, end = event["DTSTART"], event["DTEND"]
-    assert start.params["TZID"] == "America/Los_Angeles"
-    assert start.dt.strftime("%A %H:%M") == "Monday 19:00"
-    assert end.dt - start.dt == timedelta(minutes=90)
-    assert str(event["SUMMARY"]) == "Hope Group (NA)"
-    assert meeting.get_absolute_url() in str(event["URL"])
-    assert "Portland" in str(event["LOCATION"])
-    [zone] = calendar.walk("VTIMEZONE")
-    assert zone["TZID"] == "America/Los_Angeles"
-    assert {part.name for part in zone.subcomponents} == {"STANDARD", "DAYLIGHT"}
-
-
-def test_calendar_keeps_wall_clock_time_across_daylight_saving(make_meeting):
-    meeting = make_meeting(weekday=0, start_time=time(19, 0), end_time=time(20, 0))
-    # Sunday 2 March 2025, before the United States moves its clocks on 9 March.
-    now = datetime(2025, 3, 2, 12, 0, tzinfo=UTC)
-    calendar = Calendar.from_ical(
-        calendars.calendar_for([meeting], lambda m: "https://x.test/", "x.test", now).to_ical()
-    )
-    [event] = calendar.walk("VEVENT")
-    start = event["DTSTART"].dt
-    assert (start.date(), start.utcoffset()) == (date(2025, 3, 2), timedelta(hours=-8))
-    rule = rrulestr(event["RRULE"].to_ical().decode(), dtstart=start)
-    second = rule[1]
-    assert second.date() == date(2025, 3, 9) and second.strftime("%H:%M") == "19:00"
-    assert second.utcoffset() == timedelta(hours=-7)
-
-
-def test_calendar_starts_on_the_local_day_for_meetings_past_midnight_utc(make_meeting):
-    meeting = make_meeting(weekday=6, start_time=time(23, 30), end_time=time(0, 30))
-    now = datetime(2025, 7, 1, tzinfo=UTC)
-    ical = calendars.calendar_for([meeting], lambda m: "https://x.test/", "x.test", now).to_ical()
-    assert b"DTSTART;TZID=America/Los_Angeles:20250705T233000" in ical
-    assert b"DTEND;TZID=America/Los_Angeles:20250706T003000" in ical
-
-
-def test_meetings_ics_follows_the_search(client, make_meeting, make_location):
-    make_meeting(name="Portland Group")
-    far = make_location(
-        city="Boston", region="MA", latitude=42.36, longitude=-71.06, timezone="America/New_York"
-    )
-    make_meeting(name="Boston Group", location=far)
-    make_meeting(name="Online Group", attendance=Attendance.ONLINE)
-
-    url = reverse("groups:meetings_ics")
-    near = parse_calendar(client.get(url, {"q": "Portland, OR"}))
-    assert [str(e["SUMMARY"]) for e in near.walk("VEVENT")] == ["Portland Group (NA)"]
-    # Online search looks a day ahead unless days are chosen: choose Monday, the meeting's day.
-    online = parse_calendar(client.get(url, {"attendance": "online", "day": "1"}))
-    assert [str(e["SUMMARY"]) for e in online.walk("VEVENT")] == ["Online Group (NA)"]
-    assert [z["TZID"] for z in near.walk("VTIMEZONE")] == ["America/Los_Angeles"]
-
-
-def test_results_page_offers_its_meetings_as_a_calendar(client, make_meeting):
-    make_meeting()
-    html = page_text(client, reverse("groups:meeting_list") + "?q=Portland%2C+OR&program=na")
-    href = re.search(r'href="([^"]*)" download>Add these to my calendar', html).group(1)
-    calendar = parse_calendar(client.get(href.replace("&amp;", "&")))
-    assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == ["Hope Group (NA)"]
-
-
-def test_meetings_ics_without_a_search_is_empty_and_bad_choices_are_400(client, make_meeting):
-    make_meeting()
-    url = reverse("groups:meetings_ics")
-    assert parse_calendar(client.get(url)).walk("VEVENT") == []
-    assert client.get(url, {"day": "9"}).status_code == 400
-
-
-def test_meetings_ics_is_capped(client, make_meeting, monkeypatch):
-    for n in range(3):
-        make_meeting(name=f"Group {n}")
-    monkeypatch.setattr(exports, "MAX_CALENDAR_EVENTS", 2)
-    calendar = parse_calendar(client.get(reverse("groups:meetings_ics"), {"q": "Portland, OR"}))
-    assert len(calendar.walk("VEVENT")) == 2
 
 
 # Program pages and the guide
@@ -354,21 +535,6 @@ def test_map_appears_only_with_a_tile_url(client, make_meeting, settings):
     assert "leaflet" not in page_text(client, online.get_absolute_url())
 
 
-def test_meeting_without_coordinates_gets_an_address_search_link(client, make_meeting):
-    location = Location.objects.create(
-        name="Library",
-        address="5 Elm St",
-        city="Salem",
-        region="OR",
-        timezone="America/Los_Angeles",
-    )
-    meeting = make_meeting(location=location)
-    html = page_text(client, meeting.get_absolute_url())
-    assert "openstreetmap.org/search?query=5%20Elm%20St%2C%20Salem%2C%20OR%2C%20US" in html
-    assert "geo:" not in html
-    assert Meeting.objects.count() == 1
-
-
 def test_searched_places_are_not_logged(client, make_meeting, caplog):
     make_meeting()
     caplog.set_level(logging.DEBUG)
@@ -376,19 +542,3 @@ def test_searched_places_are_not_logged(client, make_meeting, caplog):
     client.get(reverse("groups:meeting_list"), {"q": "Nowhereville"})
     client.get(reverse("groups:meetings_ics"), {"q": "Portland, OR"})
     assert "Portland" not in caplog.text and "Nowhereville" not in caplog.text
-
-
-def test_more_choices_open_only_when_one_is_in_use(client, make_meeting):
-    make_meeting()
-    url = reverse("groups:meeting_list")
-    closed = page_text(client, url + "?q=Portland%2C+OR")
-    assert '<details class="more-filters">' in closed
-    opened = page_text(client, url + "?q=Portland%2C+OR&philosophy=secular")
-    assert '<details class="more-filters" open>' in opened
-
-
-def test_online_meeting_page_carries_its_start_for_the_visitors_clock(client, make_meeting):
-    meeting = make_meeting(attendance=Attendance.ONLINE)
-    html = page_text(client, meeting.get_absolute_url())
-    start = re.search(r'data-your-time="([^"]+)" data-zone="America/New_York"', html).group(1)
-    assert datetime.fromisoformat(start) == meeting.next_occurrence().start

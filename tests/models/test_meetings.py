@@ -1,53 +1,12 @@
+"""The Meeting model (groups/models/meetings.py): constraints, validation, derived fields."""
+
 from datetime import time
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from groups.models import Attendance, Format, Location, Meeting, Philosophy, Program
-from groups.vocabulary import FORMATS
-
-
-def test_the_five_programs_and_their_philosophies(db):
-    philosophies = dict(Program.objects.values_list("slug", "philosophy"))
-    assert philosophies == {
-        "na": Philosophy.TWELVE_STEP,
-        "dra": Philosophy.TWELVE_STEP,
-        "sos": Philosophy.SECULAR,
-        "smart": Philosophy.SECULAR,
-        "lifering": Philosophy.SECULAR,
-    }
-    for group in Program.objects.all():
-        assert group.approach and group.website.startswith("https://")
-
-
-def test_format_vocabulary_loaded_with_categories(db):
-    assert Format.objects.count() == len(FORMATS)
-    newcomer = Format.objects.get(code="BE")
-    assert newcomer.category == Format.Category.AUDIENCE and newcomer.is_meeting_guide
-    assert Format.objects.get(code="C").category == Format.Category.ACCESS
-    assert Format.objects.get(code="X").category == Format.Category.ACCESSIBILITY
-    assert Format.objects.get(code="S").name_es == "Español"
-    assert not Format.objects.get(code="BT").is_meeting_guide
-
-
-def rejects(**fields):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Location.objects.create(**fields)
-
-
-@pytest.mark.parametrize(
-    "latitude, longitude",
-    [(90.5, 0), (-91, 0), (0, 180.1), (0, -181), (45.0, None)],
-)
-def test_location_coordinates_are_checked_by_the_database(db, latitude, longitude):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Location.objects.create(name="x", city="y", latitude=latitude, longitude=longitude)
-
-
-def test_location_without_coordinates_is_allowed(db):
-    location = Location.objects.create(name="Hall", city="Salem")
-    assert not location.has_coordinates
+from groups.models import Attendance, Meeting
 
 
 def meeting_rejected(make_meeting, **overrides):
@@ -146,17 +105,3 @@ def test_a_meeting_lasts_at_most_twelve_hours(make_meeting):
     with pytest.raises(ValidationError) as caught:
         meeting.full_clean()
     assert caught.value.error_dict["end_time"][0].code == "too_long"
-
-
-def test_refresh_schedules_mends_stale_stored_offsets(make_meeting):
-    from django.core.management import call_command
-
-    meeting = make_meeting(timezone="America/Los_Angeles")
-    right = (meeting.utc_week_minute, meeting.std_offset)
-    # As if saved under an older tz database that gave the zone another standard offset.
-    Meeting.objects.filter(pk=meeting.pk).update(std_offset=-420, utc_week_minute=0)
-    call_command("refresh_schedules", verbosity=0)
-    meeting.refresh_from_db()
-    assert (
-        (meeting.utc_week_minute, meeting.std_offset) == right == (1 * 1440 + 19 * 60 + 480, -480)
-    )

@@ -1,7 +1,11 @@
+"""Place lookup (groups/geocoding.py): the offline gazetteer, addresses, network geocoders."""
+
 import pytest
+from geopy.exc import GeocoderServiceError, GeocoderTimedOut
 from geopy.geocoders.base import Geocoder
 
-from groups.geocoding import Gazetteer, get_geocoder
+from groups.geocoding import Gazetteer, get_geocoder, locate
+from groups.models import Location
 
 
 @pytest.fixture
@@ -16,7 +20,7 @@ def test_gazetteer_is_a_geopy_geocoder_chosen_by_setting(settings):
     settings.GEOCODER = "nominatim"
     settings.GEOCODER_USER_AGENT, settings.GEOCODER_TIMEOUT = "test-directory", 3.0
     network = get_geocoder()
-    # Nominatim behind a one-request-a-second limit and Django's cache (see test_curation).
+    # Nominatim behind a one-request-a-second limit and Django's cache (see the tests below).
     assert type(network.geocoder).__name__ == "Nominatim"
     assert network.geocoder.headers["User-Agent"] == "test-directory"
     assert network.geocoder.timeout == 3.0
@@ -63,3 +67,27 @@ def test_accents_and_case_do_not_matter(gazetteer):
 def test_unknown_places_resolve_to_nothing(gazetteer, query):
     assert gazetteer.geocode(query) is None
     assert gazetteer.geocode(query, exactly_one=False) == []
+
+
+def test_nominatim_answer_places_the_location_and_is_cached(db, nominatim):
+    hall = Location(name="Hall", address="1 Main St", city="Salem", region="OR", country="US")
+    assert locate(hall) == "street address"
+    assert (hall.latitude, hall.longitude) == (44.9429, -123.0351)
+    assert hall.timezone == "America/Los_Angeles"
+    assert "countrycodes=us" in nominatim.requests[0]
+    other = Location(name="Hall", address="1 Main St", city="Salem", region="OR", country="US")
+    locate(other)
+    assert other.has_coordinates
+    assert len(nominatim.requests) == 1  # The second answer came from the cache.
+
+
+def test_nominatim_error_raises_geopy_error(db, nominatim):
+    nominatim.mode = "error"
+    with pytest.raises(GeocoderServiceError):
+        get_geocoder().geocode("Salem, OR")
+
+
+def test_slow_geocoder_times_out(db, nominatim):
+    nominatim.mode = "slow"
+    with pytest.raises(GeocoderTimedOut):
+        get_geocoder().geocode("Salem, OR")

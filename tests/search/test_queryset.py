@@ -1,0 +1,27 @@
+"""The search QuerySet's own steps (groups/search/queryset.py): online meetings and the planner."""
+
+from groups.models import Attendance
+
+
+def test_online_meetings_are_never_hidden_by_the_radius(meeting_at, make_meeting, search):
+    online = make_meeting(attendance=Attendance.ONLINE, timezone="Asia/Tokyo")
+    found = search(radius_km=1, include_online=True)
+    assert found == [online] and found[0].distance_km is None
+    assert search(point=None, include_local=False, include_online=True) == [online]
+
+
+def test_planner_statistics_are_refreshed(meeting_at, portland, north_of):
+    from django.db import connection
+
+    from groups.search.queryset import refresh_planner_statistics
+
+    for n in range(3):
+        meeting_at(north_of(portland, n))
+    refresh_planner_statistics()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'groups_meeting'")
+            assert cursor.fetchall()
+        else:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'groups_meeting'")
+            assert cursor.fetchone()[0] >= 3

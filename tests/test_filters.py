@@ -1,0 +1,105 @@
+"""The search FilterSet (groups/filters.py) given dicts, as the results page passes them."""
+
+from datetime import UTC, datetime, time
+
+import pytest
+
+from groups.filters import MeetingFilter
+from groups.models import Attendance
+from groups.views.exports import search_queryset
+
+
+def run_filter(data, now=None):
+    filterset = MeetingFilter(data, queryset=search_queryset(), now=now)
+    assert filterset.is_valid(), filterset.errors
+    return list(filterset.qs)
+
+
+def test_filter_by_program_philosophy_and_attendance(meeting_at, make_meeting, programs, portland):
+    na = meeting_at(portland, program=programs["na"])
+    smart = meeting_at(
+        portland,
+        program=programs["smart"],
+        attendance=Attendance.HYBRID,
+        conference_url="https://meet.example.org/s",
+    )
+    online = make_meeting(attendance=Attendance.ONLINE, program=programs["lifering"])
+    monday_afternoon = datetime(2026, 6, 1, 20, 0, tzinfo=UTC)  # three hours before it starts
+    assert set(run_filter({"q": "Portland, OR"})) == {na, smart}
+    assert run_filter({"q": "Portland, OR", "philosophy": "secular"}) == [smart]
+    assert run_filter({"q": "Portland, OR", "program": ["na"]}) == [na]
+    both = {"q": "Portland, OR", "attendance": ["online", "hybrid"]}
+    assert set(run_filter(both, now=monday_afternoon)) == {smart, online}
+    assert run_filter({"attendance": ["online"]}, now=monday_afternoon) == [online]
+
+
+def test_online_meetings_listed_for_the_coming_day_unless_asked_for_more(make_meeting):
+    online = make_meeting(attendance=Attendance.ONLINE, timezone="America/New_York")
+    monday_afternoon = datetime(2026, 6, 1, 20, 0, tzinfo=UTC)  # starts in 3 h (19:00 EDT)
+    saturday = datetime(2026, 6, 6, 20, 0, tzinfo=UTC)  # starts in 2 days
+    online_only = {"attendance": ["online"]}
+    assert run_filter(online_only, now=monday_afternoon) == [online]
+    assert run_filter(online_only, now=saturday) == []
+    assert run_filter({**online_only, "soon": "72"}, now=saturday) == [online]
+    assert run_filter({**online_only, "day": ["1"]}, now=saturday) == [online]
+
+
+def test_formats_must_all_be_present(meeting_at, portland):
+    both = meeting_at(portland, formats=["BE", "W"])
+    meeting_at(portland, formats=["BE"])
+    assert run_filter({"q": "97201", "format": ["BE", "W"]}) == [both]
+
+
+def test_language_day_and_time_of_day(meeting_at, portland):
+    spanish = meeting_at(portland, language="es", weekday=2, start_time=time(22, 30))
+    morning = meeting_at(portland, weekday=2, start_time=time(7, 0))
+    late = meeting_at(portland, weekday=5, start_time=time(2, 0))
+    assert run_filter({"q": "Portland, OR", "language": "es"}) == [spanish]
+    assert set(run_filter({"q": "Portland, OR", "day": ["2"]})) == {spanish, morning}
+    assert set(run_filter({"q": "Portland, OR", "time": "night"})) == {spanish, late}
+    assert run_filter({"q": "Portland, OR", "time": "morning"}) == [morning]
+
+
+def test_soon_keeps_meetings_in_progress_or_starting_within_hours(meeting_at, portland):
+    now = datetime(2026, 6, 3, 16, 0, tzinfo=UTC)  # Wednesday 09:00 in Portland
+    running = meeting_at(portland, weekday=3, start_time=time(8, 30), end_time=time(9, 30))
+    in_two = meeting_at(portland, weekday=3, start_time=time(11, 0))
+    meeting_at(portland, weekday=3, start_time=time(15, 0))
+    assert set(run_filter({"q": "Portland, OR", "soon": "2"}, now=now)) == {running, in_two}
+
+
+def test_miles_convert_the_radius(meeting_at, portland, north_of):
+    at_20_km = meeting_at(north_of(portland, 20))
+    assert run_filter({"q": "Portland, OR", "radius": "10", "unit": "mi"}) == []
+    assert run_filter({"q": "Portland, OR", "radius": "13", "unit": "mi"}) == [at_20_km]
+
+
+def test_ambiguous_place_searches_most_populous_and_offers_others(db):
+    filterset = MeetingFilter({"q": "Springfield"}, queryset=search_queryset())
+    assert filterset.is_valid()
+    assert filterset.form.place.raw["region"] == "MO"
+    assert {p.raw["region"] for p in filterset.form.other_places} >= {"MA", "IL"}
+
+
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"q": "Nowhereville, ZZ"}, "q"),
+        ({"q": "x" * 10_000}, "q"),
+        ({"lat": "95", "lng": "0"}, "lat"),
+        ({"lat": "abc", "lng": "0"}, "lat"),
+        ({"lat": "45"}, "__all__"),
+        ({"q": "Portland, OR", "radius": "-4"}, "radius"),
+        ({"q": "Portland, OR", "radius": "600"}, "radius"),
+        ({"q": "Portland, OR", "radius": "400", "unit": "mi"}, "radius"),
+        ({"q": "Portland, OR", "day": "x"}, "day"),
+        ({"q": "Portland, OR", "program": "aa"}, "program"),
+        ({"q": "Portland, OR", "format": "NOPE"}, "format"),
+        ({"q": "Portland, OR", "soon": "-1"}, "soon"),
+        ({"q": "Portland, OR", "sort": "random"}, "sort"),
+    ],
+)
+def test_bad_input_is_named_on_the_form(db, data, field):
+    filterset = MeetingFilter(data, queryset=search_queryset())
+    assert not filterset.is_valid()
+    assert field in filterset.errors
