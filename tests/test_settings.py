@@ -73,3 +73,19 @@ def test_deploy_check_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr and "no issues" in result.stdout
+
+
+def test_reading_the_settings_creates_no_folder(tmp_path):
+    database_folder = tmp_path / "not-yet" / "database"
+    static_root = tmp_path / "not-yet-either" / "static"
+    result = run(
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['NAME']); print(s.STATIC_ROOT)",
+        DATABASE_URL=f"sqlite:///{database_folder}/directory.sqlite3",
+        DJANGO_STATIC_ROOT=str(static_root),
+    )
+    assert result.returncode == 0, result.stderr
+    # The settings read both places, and made neither.
+    assert result.stdout.split() == [str(database_folder / "directory.sqlite3"), str(static_root)]
+    assert not database_folder.exists() and not static_root.exists()
+    assert list(tmp_path.iterdir()) == []
