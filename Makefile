@@ -35,8 +35,8 @@ test: install
 	$(BIN)/pytest
 
 bench: install
-	$(BIN)/python -m tests.bench
-	$(BIN)/python -m tests.bench_import
+	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.imports
 
 lint: install
 	$(BIN)/ruff check .

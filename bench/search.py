@@ -1,4 +1,4 @@
-"""Search benchmark: ``make bench`` (or ``python -m tests.bench``).
+"""Search benchmark: ``make bench`` (or ``python -m bench.search``).
 
 For each database (SQLite always; PostgreSQL too when DATABASE_URL names one) it builds a fresh
 database, loads the gazetteer and then 1,000, 10,000 and 100,000 sample meetings, and times the
@@ -145,7 +145,7 @@ def main():
             targets.append(fresh_postgres(os.environ["DATABASE_URL"]))
         for url in targets:
             subprocess.run(
-                [sys.executable, "-m", "tests.bench"],
+                [sys.executable, "-m", "bench.search"],
                 cwd=ROOT,
                 env={**base_env, "DATABASE_URL": url},
                 check=True,

@@ -1,4 +1,4 @@
-"""Import benchmark: ``make bench`` (or ``python -m tests.bench_import``).
+"""Import benchmark: ``make bench`` (or ``python -m bench.imports``).
 
 Writes a 10,000-meeting Meeting Guide feed into a temporary folder, then times, on a fresh SQLite
 database with the gazetteer loaded, the first import (everything created), the same feed again

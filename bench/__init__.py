@@ -1,0 +1,1 @@
+"""Benchmarks for ``make bench``: search speed (bench.search) and imports (bench.imports)."""
