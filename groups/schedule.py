@@ -79,7 +79,7 @@ def next_occurrence(weekday, start_time, end_time, zone, now):
         end_wall = datetime.combine(day, start_time) + length
         end = wall_time(end_wall.date(), end_wall.time(), zone)
         if end <= start:
-            # The start fell in a skipped hour and moved past the jump: the meeting keeps its length.
+            # The start fell in a skipped hour and moved past the jump: it keeps its length.
             end = (start.astimezone(UTC) + length).astimezone(zone)
         if end > now:
             return Occurrence(start=start, end=end, in_progress=start <= now)
