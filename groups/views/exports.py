@@ -9,6 +9,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_safe
 
 from groups import calendars, feeds
+from groups.databases import reads_from_replica
 from groups.filters import MeetingFilter
 from groups.models import Meeting
 from groups.vocabulary import PROGRAMS
@@ -37,6 +38,7 @@ def cached_feed_version(request):
     return request.feed_version
 
 
+@reads_from_replica
 @require_safe
 @condition(
     etag_func=lambda request: cached_feed_version(request)[0],
@@ -58,6 +60,7 @@ def meetings_json(request):
     return response
 
 
+@reads_from_replica
 @require_safe
 def meetings_csv(request):
     # Bound even without parameters, as on the results page: no search means no rows.
@@ -94,6 +97,7 @@ def meeting_ics(request, slug):
     return ics_response(calendar, f"{meeting.slug}.ics")
 
 
+@reads_from_replica
 @require_safe
 def meetings_ics(request):
     # Bound even without parameters, so an empty query gives an empty calendar, not every meeting.

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from groups import calendars, schedule
+from groups.databases import reads_from_replica
 from groups.filters import MeetingFilter
 from groups.models import Meeting, Program
 from groups.results import ResultCards, paginate
@@ -47,6 +48,7 @@ def home(request):
     return render(request, "groups/home.html", {"programs": programs, "filter": MeetingFilter()})
 
 
+@reads_from_replica
 @require_safe
 def meeting_list(request):
     filterset = MeetingFilter(request.GET or None, queryset=results_queryset())
