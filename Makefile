@@ -37,6 +37,7 @@ test: install
 bench: install
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.imports
+	$(BIN)/python -m bench.load
 
 lint: install
 	$(BIN)/ruff check .
