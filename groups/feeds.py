@@ -14,14 +14,18 @@ The CSV columns are the feed's keys, so a spreadsheet exported here imports back
 """
 
 import hashlib
+import json
 from datetime import UTC
 
-from django.db.models import Count, Max, Q
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Max
 
-from groups.models import Meeting, Philosophy
+from groups.models import Location, Meeting, Philosophy
 from groups.vocabulary import ATTENDANCE_OPTIONS, DAY_NAMES, LANGUAGES, SECULAR_TYPE
 
 UPDATED_FORMAT = "%Y-%m-%d %H:%M:%S"
+# Meetings read from the database at a time while the feed is written.
+FEED_CHUNK = 2000
 CSV_COLUMNS = [
     "slug", "name", "program", "day", "time", "end_time", "timezone", "attendance", "types",
     "language", "location", "address", "city", "state", "postal_code", "country", "latitude",
@@ -42,24 +46,24 @@ def feed_queryset(programs=()):
 
 
 def feed_version(programs=()):
-    """(ETag, last modified) of the feed for these programs, from one aggregate query.
+    """(ETag, last modified) of the feed for these programs, from a few index lookups.
 
-    The newest change to any of the programs' meetings (deactivation included) or their places
-    dates the feed; the count of listed meetings catches a deletion, which leaves no date behind.
+    Any change to a meeting or a location (deactivation included) moves the newest ``updated``
+    stamp, and a deletion, which leaves no date behind, changes the count. Both are read from
+    indexes, so a feed reader that already has this version is answered at once.
     """
-    meetings = Meeting.objects.all()
-    if programs:
-        meetings = meetings.filter(program__slug__in=programs)
-    listed = Q(is_active=True, is_sample=False)
-    found = meetings.aggregate(
-        meeting=Max("updated", filter=Q(is_sample=False)),
-        place=Max("location__updated", filter=listed),
-        listed=Count("pk", filter=listed),
-    )
-    stamps = [stamp for stamp in (found["meeting"], found["place"]) if stamp is not None]
+    meetings = Meeting.objects.aggregate(newest=Max("updated"), count=Count("pk"))
+    locations = Location.objects.aggregate(newest=Max("updated"), count=Count("pk"))
+    stamps = [found["newest"] for found in (meetings, locations) if found["newest"] is not None]
     last_modified = max(stamps) if stamps else None
-    key = f"{sorted(programs)}|{found['listed']}|{last_modified.isoformat() if stamps else ''}"
-    return hashlib.sha256(key.encode()).hexdigest()[:32], last_modified
+    key = "|".join(
+        [
+            ",".join(sorted(programs)),
+            *(str(found["count"]) for found in (meetings, locations)),
+            *(stamp.isoformat() for stamp in stamps),
+        ]
+    )
+    return f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"', last_modified
 
 
 def meeting_types(meeting):
@@ -126,7 +130,15 @@ def meeting_guide_record(meeting, absolute_url):
 
 
 def meeting_guide_feed(meetings, absolute_url):
-    return [meeting_guide_record(meeting, absolute_url) for meeting in meetings]
+    """The feed's JSON text, piece by piece: meetings are read and written a chunk at a time."""
+    yield "["
+    separator = ""
+    for meeting in meetings.iterator(chunk_size=FEED_CHUNK):
+        yield separator + json.dumps(
+            meeting_guide_record(meeting, absolute_url), ensure_ascii=False, cls=DjangoJSONEncoder
+        )
+        separator = ", "
+    yield "]"
 
 
 def csv_row(meeting, absolute_url):

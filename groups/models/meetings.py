@@ -125,6 +125,8 @@ class Meeting(models.Model):
             # Online meetings starting soon: ranges of stored UTC start minutes.
             models.Index(fields=["attendance", "utc_week_minute"], name="meeting_online_start"),
             models.Index(fields=["is_sample"], name="meeting_sample"),
+            # The feed's version is the newest change: an index answers it at once.
+            models.Index(fields=["updated"], name="meeting_updated"),
         ]
         constraints = [
             models.CheckConstraint(

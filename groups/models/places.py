@@ -56,7 +56,11 @@ class Location(models.Model):
 
     class Meta:
         ordering = ["city", "name"]
-        indexes = [models.Index(fields=["latitude", "longitude"], name="location_lat_lng")]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="location_lat_lng"),
+            # The feed's version is the newest change: an index answers it at once.
+            models.Index(fields=["updated"], name="location_updated"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
