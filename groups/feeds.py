@@ -13,7 +13,9 @@ The CSV columns are the feed's keys, so a spreadsheet exported here imports back
 ``manage.py import_meetings --format csv``.
 """
 
+import csv
 import hashlib
+import io
 import json
 from datetime import UTC
 
@@ -152,6 +154,20 @@ def csv_row(meeting, absolute_url):
     distance = getattr(meeting, "distance_km", None)
     row["distance_km"] = f"{distance:.2f}" if distance is not None else ""
     return {column: spreadsheet_safe(value) for column, value in row.items()}
+
+
+def csv_text(meetings, absolute_url):
+    """The CSV of search results, piece by piece, a chunk of meetings at a time."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS + CSV_SEARCH_COLUMNS)
+    writer.writeheader()
+    for number, meeting in enumerate(meetings.iterator(chunk_size=FEED_CHUNK), 1):
+        writer.writerow(csv_row(meeting, absolute_url))
+        if number % FEED_CHUNK == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
 def spreadsheet_safe(value):

@@ -24,7 +24,7 @@ KEEP_SECONDS = 24 * 3600
 POLL_SECONDS = 0.05
 
 
-def gzipped(key, chunks):
+def gzipped(key, chunks, keep_seconds=KEEP_SECONDS):
     """The gzip bytes of the export under ``key``, built from ``chunks()`` once if missing.
 
     ``chunks()`` yields the export's text piece by piece.
@@ -44,7 +44,7 @@ def gzipped(key, chunks):
             break  # The builder died without releasing its claim; build it here.
     try:
         found = compress(chunks())
-        cache.set(key, found, KEEP_SECONDS)
+        cache.set(key, found, keep_seconds)
         return found
     finally:
         cache.delete(claim)

@@ -214,7 +214,7 @@ def test_our_copy_of_the_spec_codes_matches_the_reference(data_dir):
 def read_csv(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 def test_csv_gives_the_search_results_in_order(client, feed_meetings, make_meeting, make_location):
@@ -327,3 +327,16 @@ def test_meetings_ics_is_capped(client, make_meeting, monkeypatch):
     monkeypatch.setattr(exports, "MAX_CALENDAR_EVENTS", 2)
     calendar = parse_calendar(client.get(reverse("groups:meetings_ics"), {"q": "Portland, OR"}))
     assert len(calendar.walk("VEVENT")) == 2
+
+
+def test_a_kept_csv_follows_a_change_of_the_data(client, make_meeting):
+    meeting = make_meeting(name="Before")
+    params = {"q": "Portland, OR"}
+    assert [
+        row["name"] for row in read_csv(client.get(reverse("groups:meetings_csv"), params))
+    ] == ["Before"]
+    meeting.name = "After"
+    meeting.save()
+    assert [
+        row["name"] for row in read_csv(client.get(reverse("groups:meetings_csv"), params))
+    ] == ["After"]
