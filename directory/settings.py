@@ -140,8 +140,10 @@ STORAGES = {
         )
     },
 }
-# In development WhiteNoise serves straight from the finders; production runs collectstatic.
+# In development WhiteNoise serves straight from the finders (and looks again on each request,
+# also under the test runner, which turns DEBUG off); production runs collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
