@@ -104,6 +104,11 @@ class Report:
     deactivated: int = 0
     locations_created: int = 0
     geocoded: int = 0
+    # The source's active meetings before the import, to judge a mass deactivation by.
+    active_before: int = 0
+    # How long the write transaction (SQLite's write lock) was held, in seconds.
+    lock_seconds: float | None = None
+    notes: list = field(default_factory=list)
     rejected: list = field(default_factory=list)
     not_geocoded: list = field(default_factory=list)
     unknown_types: Counter = field(default_factory=Counter)
@@ -135,6 +140,9 @@ class Report:
         if self.unknown_types:
             codes = ", ".join(f"{code} ({n})" for code, n in sorted(self.unknown_types.items()))
             lines.append(f"Unknown type codes, kept in the meeting notes: {codes}")
+        lines += self.notes
+        if self.lock_seconds is not None:
+            lines.append(f"Write lock held {self.lock_seconds:.2f} s.")
         if self.dry_run:
             lines.append("Dry run: nothing was saved.")
         return lines
