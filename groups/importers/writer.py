@@ -111,9 +111,7 @@ class Plan:
         self.free_slugs()
         rows.insert(Meeting, MEETING_INSERT, self.rows["created"])
         if self.created:
-            pks = dict(
-                Meeting.objects.filter(source=self.source).values_list("external_id", "pk")
-            )
+            pks = dict(Meeting.objects.filter(source=self.source).values_list("external_id", "pk"))
             for meeting in self.created:
                 meeting.pk = pks[meeting.external_id]
         self.write_formats()
@@ -146,9 +144,11 @@ class Plan:
                 meeting.slug = row[column] = rules.unique_slug(
                     meeting.name,
                     meeting.weekday,
-                    lambda slug: slug in in_use
-                    or slug in collided
-                    or Meeting.objects.filter(slug=slug).exists(),
+                    lambda slug: (
+                        slug in in_use
+                        or slug in collided
+                        or Meeting.objects.filter(slug=slug).exists()
+                    ),
                 )
                 in_use.add(meeting.slug)
 
@@ -170,9 +170,8 @@ class Plan:
 
     def log(self, meetings, message, action=CHANGE):
         """Admin history rows for each meeting, under the importing user."""
-        return log_rows(
-            self.user, meetings, f"Import from {self.source}: {message}.", action=action, now=self.now
-        )
+        message = f"Import from {self.source}: {message}."
+        return log_rows(self.user, meetings, message, action=action, now=self.now)
 
 
 class Writer:
