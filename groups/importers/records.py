@@ -17,7 +17,7 @@ from django.core.validators import URLValidator
 from groups import rules
 from groups.geocoding import normalize, region_aliases
 from groups.models import Attendance, Location, Meeting
-from groups.vocabulary import ATTENDANCE_OPTIONS, FORMATS_BY_CODE, LANGUAGES
+from groups.vocabulary import ATTENDANCE_OPTIONS, FORMATS_BY_CODE, LANGUAGES, OWN_FORMATS_NOTE
 
 ATTENDANCE_BY_OPTION = {option: attendance for attendance, option in ATTENDANCE_OPTIONS.items()}
 LANGUAGE_BY_TYPE = {mg_code: iso for iso, (_, mg_code, _) in LANGUAGES.items()}
@@ -279,6 +279,20 @@ def map_types(codes):
     return ours, language, unknown
 
 
+OWN_FORMATS_BY_NAME = {term.name: term.code for term in FORMATS_BY_CODE.values() if term.ours}
+
+
+def own_formats_from_notes(notes):
+    """(notes, codes): our own format codes named at the end of the notes by a feed of ours."""
+    body, _, last = notes.rpartition("\n\n")
+    if not last.startswith(OWN_FORMATS_NOTE) or not last.endswith("."):
+        return notes, []
+    names = last.removeprefix(OWN_FORMATS_NOTE).removesuffix(".").split(", ")
+    if not all(name in OWN_FORMATS_BY_NAME for name in names):
+        return notes, []
+    return body.strip(), [OWN_FORMATS_BY_NAME[name] for name in names]
+
+
 def _rules_of(model, name):
     """A validator running the model field's own rules: its length, the characters it takes."""
     return model._meta.get_field(name).run_validators
@@ -339,7 +353,8 @@ def records_from_item(item, extra=None, *, label):
     language = extra.get("language") or language or "en"
     if language not in LANGUAGES:
         problems.append(f"language {language!r} is not one of ours")
-    notes = values.pop("notes")
+    notes, own_codes = own_formats_from_notes(values.pop("notes"))
+    codes += [code for code in own_codes if code not in codes]
     if unknown:
         notes = f"{notes}\n\n{UNKNOWN_TYPES_NOTE}{', '.join(unknown)}".strip()
 
@@ -366,8 +381,10 @@ def records_from_item(item, extra=None, *, label):
             problems.append("no address: an in-person meeting needs at least a city")
         elif not location_record.city:
             problems.append("no city in the address")
-    elif location_record is not None and not location_record.city:
-        location_record = None  # An online meeting's approximate place is optional.
+    elif location_record is not None and (
+        not location_record.city or text_value(item, "approximate", problems).lower() == "yes"
+    ):
+        location_record = None  # An online meeting's approximate area is not a place to go.
 
     if problems:
         return [Rejected(label, problems, external_id)]

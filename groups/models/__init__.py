@@ -1,9 +1,10 @@
-"""The directory's data, one module per concept: programs and formats, places (locations and the
-gazetteer), meetings, and suggestions from the public. Importing from ``groups.models`` gives
-every model and the vocabularies their fields use.
+"""The directory's data, one module per concept: programs and formats, named groups, places
+(locations and the gazetteer), meetings, and suggestions from the public. Importing from
+``groups.models`` gives every model and the vocabularies their fields use.
 """
 
 from groups.models.meetings import STALE_AFTER_DAYS, Meeting, MeetingContact, MeetingQuerySet
+from groups.models.named_groups import Group
 from groups.models.places import Location, Place
 from groups.models.programs import Format, Program
 from groups.models.suggestions import ChangeRequest
@@ -15,6 +16,7 @@ __all__ = [
     "Attendance",
     "ChangeRequest",
     "Format",
+    "Group",
     "Location",
     "Meeting",
     "MeetingContact",
