@@ -59,7 +59,8 @@ def feed_version(programs=()):
     """(ETag, last modified) of the feed for these programs, from one aggregate query.
 
     The newest change to any of the programs' meetings (deactivation included), their places or
-    their groups dates the feed; the count of listed meetings catches a deletion, which leaves no date behind.
+    their groups dates the feed; the count of listed meetings catches a deletion, which leaves no
+    date behind.
     """
     meetings = Meeting.objects.all()
     if programs:

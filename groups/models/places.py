@@ -78,12 +78,12 @@ class Location(models.Model):
     def __str__(self):
         return f"{self.name}, {self.city}"
 
+    def get_absolute_url(self):
+        return reverse("groups:location", args=[self.pk])
+
     @property
     def has_coordinates(self):
         return self.latitude is not None and self.longitude is not None
-
-    def get_absolute_url(self):
-        return reverse("groups:location", args=[self.pk])
 
     @property
     def region_label(self):
