@@ -226,6 +226,12 @@ class Meeting(models.Model):
     def is_online(self):
         return self.attendance in (Attendance.ONLINE, Attendance.HYBRID)
 
+    @property
+    def venue(self):
+        """Where people go to attend: the location, unless the meeting is held only online (then
+        its location, if any, is only the town its organisers are in)."""
+        return None if self.attendance == Attendance.ONLINE else self.location
+
     def fitting_formats(self):
         """The meeting's formats, without those about a room when it meets only online."""
         formats = list(self.formats.all())
