@@ -16,7 +16,7 @@ from django.core.validators import URLValidator
 
 from groups import rules
 from groups.geocoding import normalize, region_aliases
-from groups.models import Attendance, Location, Meeting
+from groups.models import Attendance, Group, Location, Meeting
 from groups.vocabulary import ATTENDANCE_OPTIONS, FORMATS_BY_CODE, LANGUAGES, OWN_FORMATS_NOTE
 
 ATTENDANCE_BY_OPTION = {option: attendance for attendance, option in ATTENDANCE_OPTIONS.items()}
@@ -81,7 +81,11 @@ class MeetingRecord:
     location_record: LocationRecord | None
     unknown_codes: list = field(default_factory=list)
     program: str = ""
+    group_name: str = ""
+    group_notes: str = ""
+    room_codes: list = field(default_factory=list)
     location: Location | None = None  # Found or made by the writer.
+    group: Group | None = None  # Found or made by the writer.
 
 
 @dataclass
@@ -103,6 +107,7 @@ class Report:
     unchanged: int = 0
     deactivated: int = 0
     locations_created: int = 0
+    groups_created: int = 0
     geocoded: int = 0
     # The source's active meetings before the import, to judge a mass deactivation by.
     active_before: int = 0
@@ -112,6 +117,8 @@ class Report:
     rejected: list = field(default_factory=list)
     not_geocoded: list = field(default_factory=list)
     unknown_types: Counter = field(default_factory=Counter)
+    # In-person codes dropped from meetings held only online.
+    room_codes: Counter = field(default_factory=Counter)
 
     @property
     def counts(self):
@@ -137,6 +144,9 @@ class Report:
         if self.not_geocoded:
             lines.append("Kept without coordinates (could not geocode):")
             lines += [f"  {item}" for item in self.not_geocoded]
+        if self.room_codes:
+            codes = ", ".join(f"{code} ({n})" for code, n in sorted(self.room_codes.items()))
+            lines.append(f"In-person codes dropped from online-only meetings: {codes}")
         if self.unknown_types:
             codes = ", ".join(f"{code} ({n})" for code, n in sorted(self.unknown_types.items()))
             lines.append(f"Unknown type codes, kept in the meeting notes: {codes}")
@@ -386,6 +396,11 @@ def records_from_item(item, extra=None, *, label):
     ):
         location_record = None  # An online meeting's approximate area is not a place to go.
 
+    group_name = text_value(item, "group", problems, _rules_of(Group, "name"))
+    group_notes = text_value(item, "group_notes", problems, _rules_of(Group, "notes"))
+    # A video call has no wheelchair access: the meeting is kept, the code dropped and reported.
+    dropped = rules.room_codes(attendance, codes)
+    codes = [code for code in codes if code not in dropped]
     if problems:
         return [Rejected(label, problems, external_id)]
     fields = {
@@ -409,6 +424,9 @@ def records_from_item(item, extra=None, *, label):
                 location_record=location_record,
                 unknown_codes=unknown,
                 program=extra.get("program", ""),
+                group_name=group_name,
+                group_notes=group_notes,
+                room_codes=dropped,
             )
         )
     return records

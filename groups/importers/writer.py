@@ -26,7 +26,8 @@ from groups.geocoding import get_geocoder, locate, zone_at
 from groups.history import ADDITION, CHANGE, LOG_FIELDS, log_rows, system_user
 from groups.importers import rows
 from groups.importers.records import Rejected, location_key
-from groups.models import Format, Location, Meeting, Philosophy
+from groups.models import Format, Group, Location, Meeting, Philosophy
+from groups.models.named_groups import unique_group_slug
 from groups.vocabulary import SECULAR_TYPE
 
 BATCH = 1000
@@ -45,9 +46,15 @@ MEETING_FIELDS = [
     "language",
     "notes",
     "location_id",
+    "group_id",
     "is_active",
 ]
-CHANGE_NAMES = {"program_id": "program", "location_id": "place", "is_active": "active"}
+CHANGE_NAMES = {
+    "program_id": "program",
+    "location_id": "place",
+    "group_id": "group",
+    "is_active": "active",
+}
 LOCATION_FIELDS = ["region", "country", "directions", "latitude", "longitude", "timezone"]
 
 
@@ -55,6 +62,7 @@ def _insert_fields(model):
     return [field.name for field in model._meta.concrete_fields if not field.primary_key]
 
 
+GROUP_INSERT = _insert_fields(Group)
 LOCATION_INSERT = _insert_fields(Location)
 MEETING_INSERT = _insert_fields(Meeting)
 MEETING_UPDATE = [*MEETING_FIELDS, *Meeting.DERIVED_FIELDS, "updated"]
@@ -67,6 +75,8 @@ class Plan:
     source: str
     user: object
     now: object
+    new_groups: list = field(default_factory=list)
+    changed_groups: list = field(default_factory=list)
     new_locations: list = field(default_factory=list)
     changed_locations: list = field(default_factory=list)
     vanished: list = field(default_factory=list)
@@ -81,6 +91,10 @@ class Plan:
     def prepare(self):
         """Turn what will be written into database rows, before any lock is taken."""
         self.rows = {
+            "new_groups": rows.prepare(Group, self.new_groups, GROUP_INSERT, add=True),
+            "changed_groups": rows.prepare(
+                Group, self.changed_groups, ["notes", "updated"], add=False
+            ),
             "new_locations": rows.prepare(Location, self.new_locations, LOCATION_INSERT, add=True),
             "changed_locations": rows.prepare(
                 Location, self.changed_locations, [*LOCATION_FIELDS, "updated"], add=False
@@ -91,6 +105,8 @@ class Plan:
 
     def apply(self):
         """Write the prepared rows; the caller holds the transaction."""
+        rows.insert_returning(Group, GROUP_INSERT, self.rows["new_groups"], self.new_groups)
+        rows.update(Group, ["notes", "updated"], self.rows["changed_groups"], self.changed_groups)
         rows.insert_returning(
             Location, LOCATION_INSERT, self.rows["new_locations"], self.new_locations
         )
@@ -105,8 +121,9 @@ class Plan:
             Meeting.objects.filter(pk__in=vanished[start : start + BATCH]).update(
                 is_active=False, updated=self.now
             )
-        self.take_location_pks("created", MEETING_INSERT)
-        self.take_location_pks("updated", MEETING_UPDATE)
+        for kind, names in (("created", MEETING_INSERT), ("updated", MEETING_UPDATE)):
+            self.take_pks(kind, names, "location")
+            self.take_pks(kind, names, "group")
         rows.update(Meeting, MEETING_UPDATE, self.rows["updated"], self.updated)
         self.free_slugs()
         rows.insert(Meeting, MEETING_INSERT, self.rows["created"])
@@ -123,12 +140,14 @@ class Plan:
             log += self.log(meetings, f"changed {what}")
         rows.insert(LogEntry, LOG_FIELDS, log)
 
-    def take_location_pks(self, kind, names):
-        """A meeting at a location new in this import: its row takes the location's new pk."""
-        column = names.index("location" if "location" in names else "location_id")
+    def take_pks(self, kind, names, relation):
+        """A meeting at a location (or of a group) new in this import: its row takes the new pk."""
+        column = names.index(relation if relation in names else f"{relation}_id")
         for meeting, row in zip(getattr(self, kind), self.rows[kind], strict=True):
-            if meeting.location is not None and row[column] is None:
-                meeting.location_id = row[column] = meeting.location.pk
+            related = getattr(meeting, relation)
+            if related is not None and row[column] is None:
+                setattr(meeting, f"{relation}_id", related.pk)
+                row[column] = related.pk
 
     def free_slugs(self):
         """Give a new slug to a planned meeting whose slug was taken since it was planned."""
@@ -198,6 +217,7 @@ class Writer:
             .select_related("location")
         }
         plan.vanished = self.vanished(records, existing)
+        self.group_records(records, plan)
         changed_locations = self.place_records(records, existing, now, plan)
         self.plan_meetings(records, existing, changed_locations, now, plan)
         plan.prepare()
@@ -248,16 +268,19 @@ class Writer:
                 self.report.rejected.append(Rejected(record.label, [reason], record.external_id))
                 continue
             self.report.unknown_types.update(record.unknown_codes)
+            self.report.room_codes.update(record.room_codes)
+            group = record.group
             values = {
                 **record.fields,
                 "timezone": zone,
                 "program_id": program.pk,
                 "location_id": location.pk if location else None,
+                "group_id": group.pk if group else None,
                 "is_active": True,
             }
             if meeting is None:
                 meeting = Meeting(source=self.source, external_id=record.external_id, **values)
-                meeting.location = location
+                meeting.location, meeting.group = location, group
                 meeting.slug = rules.unique_slug(meeting.name, meeting.weekday, taken.__contains__)
                 taken.add(meeting.slug)
                 meeting.fill_derived_fields()
@@ -267,6 +290,8 @@ class Writer:
             differs = [name for name in MEETING_FIELDS if getattr(meeting, name) != values[name]]
             if location is not None and location.pk is None and "location_id" not in differs:
                 differs.append("location_id")  # A new location: no pk to compare yet.
+            if group is not None and group.pk is None and "group_id" not in differs:
+                differs.append("group_id")
             formats_differ = current_formats.get(meeting.pk, set()) != wanted_formats
             place_changed = meeting.location_id in changed_locations
             if differs or formats_differ or place_changed:
@@ -275,7 +300,7 @@ class Writer:
                 plan.changes.setdefault(", ".join(what), []).append(meeting)
                 for name in differs:
                     setattr(meeting, name, values[name])
-                meeting.location = location
+                meeting.location, meeting.group = location, group
                 meeting.updated = now
                 meeting.fill_derived_fields()
                 plan.updated.append(meeting)
@@ -285,6 +310,40 @@ class Writer:
                 self.report.unchanged += 1
         self.report.created = len(plan.created)
         self.report.updated = len(plan.updated)
+
+    def group_records(self, records, plan):
+        """Give each record that names a group its Group: the program's group of that name, or
+        a new one. The group's notes follow the source when it gives any."""
+        wanted = {}
+        for record in records:
+            if record.group_name:
+                program = self.programs[record.program] if record.program else self.program
+                wanted.setdefault((program.pk, record.group_name.casefold()), (program, record))
+        found = {
+            (group.program_id, group.name.casefold()): group
+            for group in Group.objects.filter(
+                program__in={program for program, _ in wanted.values()},
+                name__in={record.group_name for _, record in wanted.values()},
+            )
+        }
+        taken = set(Group.objects.values_list("slug", flat=True))
+        for key, (program, record) in wanted.items():
+            group = found.get(key)
+            if group is None:
+                group = Group(program=program, name=record.group_name, notes=record.group_notes)
+                group.slug = unique_group_slug(group.name, taken=taken)
+                taken.add(group.slug)
+                plan.new_groups.append(group)
+                found[key] = group
+            elif record.group_notes and group.notes != record.group_notes:
+                group.notes = record.group_notes
+                plan.changed_groups.append(group)
+        for record in records:
+            record.group = None
+            if record.group_name:
+                program = self.programs[record.program] if record.program else self.program
+                record.group = found[program.pk, record.group_name.casefold()]
+        self.report.groups_created = len(plan.new_groups)
 
     def place_records(self, records, existing, now, plan):
         """Give each record with a place its Location; return the pks of locations changed."""
