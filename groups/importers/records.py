@@ -22,6 +22,8 @@ from groups.vocabulary import ATTENDANCE_OPTIONS, FORMATS_BY_CODE, LANGUAGES, OW
 ATTENDANCE_BY_OPTION = {option: attendance for attendance, option in ATTENDANCE_OPTIONS.items()}
 LANGUAGE_BY_TYPE = {mg_code: iso for iso, (_, mg_code, _) in LANGUAGES.items()}
 UNKNOWN_TYPES_NOTE = "Types from the source not known here: "
+# TSML's "Online Meeting" type; the spec infers it instead.
+ONLINE_TYPE = "ONL"
 # Record keys and the model fields whose rules (length, characters) their text must keep.
 MEETING_TEXT = {
     "name": "name",
@@ -277,8 +279,8 @@ def map_types(codes):
     ours, language, unknown = [], "", []
     for code in codes:
         code = str(code).strip()
-        if not code:
-            continue
+        if not code or code == ONLINE_TYPE:
+            continue  # Online or not is read from the join link and phone.
         if code in LANGUAGE_BY_TYPE and not language:
             language = LANGUAGE_BY_TYPE[code]
         elif code in FORMATS_BY_CODE:
