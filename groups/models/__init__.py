@@ -1,5 +1,6 @@
 """The directory's data, one module per concept: programs and formats, named groups, places
-(locations and the gazetteer), meetings, and suggestions from the public. Importing from
+(locations and the gazetteer), meetings, suggestions from the public, and the sources imported
+on a schedule. Importing from
 ``groups.models`` gives every model and the vocabularies their fields use.
 """
 
@@ -7,6 +8,7 @@ from groups.models.meetings import STALE_AFTER_DAYS, Meeting, MeetingContact, Me
 from groups.models.named_groups import Group
 from groups.models.places import Location, Place
 from groups.models.programs import Format, Program
+from groups.models.sources import Source, SourceRun
 from groups.models.suggestions import ChangeRequest
 from groups.rules import validate_time_zone  # Migrations name it here.
 from groups.vocabulary import Attendance, Philosophy, Weekday
@@ -24,6 +26,8 @@ __all__ = [
     "Philosophy",
     "Place",
     "Program",
+    "Source",
+    "SourceRun",
     "Weekday",
     "validate_time_zone",
 ]
