@@ -24,7 +24,7 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 
 from groups.geocoding import country_name, region_label, region_name, zone_place
-from groups.models import Attendance, Meeting, Philosophy
+from groups.models import Attendance, Group, Meeting, Philosophy
 from groups.vocabulary import (
     ATTENDANCE_OPTIONS,
     DAY_NAMES,
@@ -120,29 +120,45 @@ def dial_string(phone):
     return "".join(char for char in phone if char.isdigit() or char in "+,*#")
 
 
-class ZoneAreas:
-    """Where an online meeting with no place of its own is said to be: its time zone's city.
+class FeedContext:
+    """What a feed looks up once for all its records, lazily.
 
-    The spec lets an online meeting give an approximate address, and TSML UI drops a record with
-    none; the zone's own city ("Chicago" for America/Chicago) is the region its time implies.
-    Each zone is looked up in the gazetteer once per feed.
+    - The area of an online meeting with no place of its own: its time zone's city. The spec
+      lets an online meeting give an approximate address, and TSML UI drops a record with none;
+      the zone's own city ("Chicago" for America/Chicago) is the region its time implies.
+    - Group names that groups of several programs share: readers match a meeting's ``group`` by
+      its name alone (TSML UI lists a group's "other meetings" so), so these get the program's
+      short name: "Hope Group (SMART Recovery)".
     """
 
     def __init__(self):
-        self.found = {}
+        self.areas = {}
+        self.shared_names = None
 
     def area(self, zone):
-        if zone not in self.found:
+        if zone not in self.areas:
             place = zone_place(zone)
-            self.found[zone] = (
+            self.areas[zone] = (
                 (place.name, region_label(place.country, place.region), place.country)
                 if place
                 else None
             )
-        return self.found[zone]
+        return self.areas[zone]
+
+    def group_name(self, group, program):
+        if self.shared_names is None:
+            self.shared_names = set(
+                Group.objects.values("name")
+                .annotate(programs=Count("program", distinct=True))
+                .filter(programs__gt=1)
+                .values_list("name", flat=True)
+            )
+        if group.name in self.shared_names:
+            return f"{group.name} ({program.short_name})"
+        return group.name
 
 
-def place_fields(meeting, areas):
+def place_fields(meeting, context):
     """The feed's place keys: the address in person, else an approximate area (no street)."""
     location = meeting.location
     if meeting.attendance == Attendance.ONLINE:
@@ -150,7 +166,7 @@ def place_fields(meeting, areas):
             city, state, country = location.city, location.region_label, location.country
             regions = location.regions
         else:
-            city, state, country = areas.area(meeting.timezone) or ("", "", "")
+            city, state, country = context.area(meeting.timezone) or ("", "", "")
             regions = [country_name(country), region_name(country, state), city] if city else []
         parts = [city, state, country]
         return {
@@ -179,11 +195,12 @@ def place_fields(meeting, areas):
     return fields
 
 
-def meeting_guide_record(meeting, absolute_url, areas=None):
+def meeting_guide_record(meeting, absolute_url, context=None):
     """One meeting as a Meeting Guide feed entry; ``absolute_url`` turns a path into a URL.
 
     Empty values are left out, as the spec asks.
     """
+    context = context or FeedContext()
     types, own_names = spec_types(meeting_types(meeting))
     notes = meeting.notes
     if own_names:
@@ -199,15 +216,16 @@ def meeting_guide_record(meeting, absolute_url, areas=None):
         "types": types,
         "notes": notes,
         "attendance_option": ATTENDANCE_OPTIONS[meeting.attendance],
-        **place_fields(meeting, areas or ZoneAreas()),
+        **place_fields(meeting, context),
         "conference_url": meeting.conference_url,
         "conference_url_notes": meeting.conference_url_notes,
         "conference_phone": dial_string(meeting.conference_phone),
         "conference_phone_notes": meeting.conference_phone_notes,
     }
-    if meeting.group is not None:
-        record.update(group=meeting.group.name, group_notes=meeting.group.notes)
     program = meeting.program
+    if meeting.group is not None:
+        group_name = context.group_name(meeting.group, program)
+        record.update(group=group_name, group_notes=meeting.group.notes)
     record.update(
         entity=program.name,
         entity_url=program.website or absolute_url(program.get_absolute_url()),
@@ -220,9 +238,9 @@ def meeting_guide_record(meeting, absolute_url, areas=None):
 
 def meeting_guide_feed(meetings, absolute_url):
     """Yield the feed's records one at a time, so a long feed can be streamed."""
-    areas = ZoneAreas()
+    context = FeedContext()
     for meeting in meetings.iterator(chunk_size=FEED_CHUNK):
-        yield meeting_guide_record(meeting, absolute_url, areas)
+        yield meeting_guide_record(meeting, absolute_url, context)
 
 
 def csv_row(meeting, absolute_url):

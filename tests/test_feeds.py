@@ -123,3 +123,15 @@ def test_the_feed_version_changes_with_a_group(feed_meetings, programs):
     group.notes = "Now with a newcomers' table."
     group.save()
     assert feed_version() != before
+
+
+def test_groups_of_the_same_name_in_two_programs_stay_apart(client, make_meeting, programs):
+    hope_na = Group.objects.create(program=programs["na"], name="Hope Group")
+    hope_smart = Group.objects.create(program=programs["smart"], name="Hope Group")
+    na = make_meeting(group=hope_na)
+    smart = make_meeting(group=hope_smart, program=programs["smart"])
+    assert feed_record(client, na)["group"] == "Hope Group (NA)"
+    assert feed_record(client, smart)["group"] == "Hope Group (SMART Recovery)"
+    # A feed of one program still names them apart: the reader may merge feeds.
+    response = client.get(reverse("groups:meetings_json"), {"program": "smart"})
+    assert response.json()[0]["group"] == "Hope Group (SMART Recovery)"
