@@ -171,7 +171,8 @@ def place_fields(meeting, context):
         parts = [city, state, country]
         return {
             "approximate": "yes",
-            "formatted_address": ", ".join(part for part in parts if part) or meeting.timezone,
+            # A zone with no city (Etc/UTC) still needs some address to be listed.
+            "formatted_address": ", ".join(part for part in parts if part) or "Online",
             "city": city,
             "state": state,
             "country": country,

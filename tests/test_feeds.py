@@ -135,3 +135,24 @@ def test_groups_of_the_same_name_in_two_programs_stay_apart(client, make_meeting
     # A feed of one program still names them apart: the reader may merge feeds.
     response = client.get(reverse("groups:meetings_json"), {"program": "smart"})
     assert response.json()[0]["group"] == "Hope Group (SMART Recovery)"
+
+
+def test_every_record_is_one_tsml_ui_lists(client, feed_meetings, make_meeting, make_location):
+    """TSML UI's loader (src/helpers/load-meeting-data.ts) drops a record without a slug, with a
+    slug seen before, with no address at all, or with no time zone; it counts a meeting in person
+    unless ``approximate`` is "yes", and online when it has a join link or a dial-in phone."""
+    make_meeting(name="Anywhere", attendance=Attendance.ONLINE, timezone="Etc/UTC")
+    make_meeting(name="Phone Only", attendance=Attendance.ONLINE, conference_url="",
+                 conference_phone="+44 20 7946 0000", timezone="Europe/London")  # fmt: skip
+    make_meeting(name="Both", attendance=Attendance.HYBRID, location=make_location(city="Salem"))
+    records = client.get(reverse("groups:meetings_json")).json()
+    assert len(records) == len({record["slug"] for record in records}) == 5
+    for record in records:
+        assert record["slug"] and record["formatted_address"] and record["timezone"]
+        online_only = record["attendance_option"] == "online"
+        assert record["approximate"] == ("yes" if online_only else "no")
+        if online_only:
+            assert record.get("conference_url") or len(record.get("conference_phone", "")) >= 10
+    by_name = {record["name"]: record for record in records}
+    assert by_name["Phone Only"]["formatted_address"] == "London, England, GB"
+    assert by_name["Anywhere"]["formatted_address"] == "Online"
