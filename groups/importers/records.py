@@ -305,6 +305,12 @@ def own_formats_from_notes(notes):
     return body.strip(), [OWN_FORMATS_BY_NAME[name] for name in names]
 
 
+def is_approximate(item):
+    """Whether the record says its address is only an area: "yes" in the spec, true in TSML UI."""
+    value = item.get("approximate")
+    return value is True or (isinstance(value, str) and value.strip().lower() == "yes")
+
+
 def _rules_of(model, name):
     """A validator running the model field's own rules: its length, the characters it takes."""
     return model._meta.get_field(name).run_validators
@@ -393,9 +399,7 @@ def records_from_item(item, extra=None, *, label):
             problems.append("no address: an in-person meeting needs at least a city")
         elif not location_record.city:
             problems.append("no city in the address")
-    elif location_record is not None and (
-        not location_record.city or text_value(item, "approximate", problems).lower() == "yes"
-    ):
+    elif location_record is not None and (not location_record.city or is_approximate(item)):
         location_record = None  # An online meeting's approximate area is not a place to go.
 
     group_name = text_value(item, "group", problems, _rules_of(Group, "name"))

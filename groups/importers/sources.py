@@ -44,7 +44,7 @@ def refuse_web_page(source, data, content_type=""):
     """Refuse a web page sent instead of a feed: an error or login page lists no meetings, and
     reading it as a feed would deactivate them all."""
     start = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if "html" in content_type.lower() or start.startswith((b"<!doctype html", b"<html", b"<")):
+    if "html" in content_type.lower() or start.startswith(b"<"):
         raise SourceError(f"{source} sent a web page, not a meeting list; nothing was changed.")
 
 
