@@ -6,9 +6,10 @@ read them speak, so our feed follows it field for field. Three choices of ours:
 - Sample meetings are never in the feed or the CSV: other apps would show invented meetings as real.
 - Contact details are never exported; they stay on our own pages, where their owners chose to
   publish them.
-- ``attendance_option`` (``in_person``, ``online``, ``hybrid``) is added: the 12 Step Meeting List
-  plugin's JSON import reads it. TSML UI does not: it takes a meeting as online from its join link
-  or phone and as in person when ``approximate`` is "no", which every record says.
+- ``attendance_option`` (``in_person``, ``online``, ``hybrid``) is added for readers that take it
+  as given (our own import does). TSML UI never reads it: it takes a meeting as online from its
+  join link or phone and as in person when ``approximate`` is "no", which every record says; the
+  12 Step Meeting List plugin works its own out the same way.
 - Online-only meetings carry an approximate place (their organisers' town, else their time
   zone's city) so that readers which need an address keep them; in-person codes never appear on
   them. ``group`` is the named home group, and the program is the ``entity``.
@@ -78,15 +79,12 @@ def feed_version(programs=()):
     return hashlib.sha256(key.encode()).hexdigest()[:32], last_modified
 
 
-def meeting_types(meeting, formats=None):
-    """The meeting's type codes: its language first, then its formats, then A when secular.
-
-    ``formats`` defaults to the meeting's fitting formats (none about a room when it is online).
-    """
+def meeting_types(meeting):
+    """The meeting's type codes: its language first, then its formats (none about a room when it
+    is held only online), then A when secular."""
     language_code = LANGUAGES.get(meeting.language, (None, None, None))[1]
     codes = [language_code] if language_code else []
-    formats = meeting.fitting_formats() if formats is None else formats
-    codes += sorted(fmt.code for fmt in formats if fmt.code not in codes)
+    codes += sorted(fmt.code for fmt in meeting.fitting_formats() if fmt.code not in codes)
     if meeting.program.philosophy == Philosophy.SECULAR and SECULAR_TYPE not in codes:
         codes.append(SECULAR_TYPE)
     return codes
@@ -117,7 +115,7 @@ def last_updated(meeting):
 
 def dial_string(phone):
     """A phone number in the spec's characters only: digits and + , * # ("+16465588656,,1#")."""
-    return "".join(char for char in phone if char.isdigit() or char in "+,*#")
+    return "".join(char for char in phone if char in "0123456789+,*#")
 
 
 class FeedContext:
