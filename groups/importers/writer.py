@@ -4,8 +4,9 @@ Writing comes in two steps so that the database's write lock is held only briefl
 writer at a time blocks every other write: a suggestion, a login, a rate-limit count):
 
 1. ``plan`` reads and decides, outside any transaction. Each record is matched to a meeting by
-   (source, external id), and to the program's named group it names (found or made); meetings of this source that it no longer lists are to be deactivated
-   (never deleted); each record's location is an existing one with the same name, address, city
+   (source, external id), and to the named group it names (the program's, found or made);
+   meetings of this source that it no longer lists are to be deactivated (never deleted); each
+   record's location is an existing one with the same name, address, city
    and postal code, or a new one, looked up on the map when it has no coordinates (a geocoder
    failure is reported, never fatal), with its time zone from the record, else its coordinates,
    else the gazetteer place; new meetings are to be created and only those whose listing differs
