@@ -65,6 +65,7 @@ def sync_source(source, *, confirm=False):
     except Exception as error:  # A scheduled job goes on to the next source and says why.
         logger.exception("Sync of source %s failed", source.pk)
         text = f"The run failed unexpectedly ({error.__class__.__name__}); nothing was changed."
+    previous = source.runs.first()
     source.last_checked = timezone.now()
     source.save(update_fields=["etag", "last_modified", "last_checked"])
     applied = report is not None and status in (
@@ -84,7 +85,13 @@ def sync_source(source, *, confirm=False):
     )
     if status == SourceRun.Status.CHANGED:
         refresh_planner_statistics()
-    if status != SourceRun.Status.UNCHANGED:
+    # A source that keeps failing (or waiting) the same way is told about once, not every hour.
+    repeated = (
+        previous is not None
+        and status != SourceRun.Status.CHANGED
+        and (previous.status, previous.report) == (run.status, run.report)
+    )
+    if status != SourceRun.Status.UNCHANGED and not repeated:
         tell_editors(run)
     return run
 

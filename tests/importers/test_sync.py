@@ -148,7 +148,9 @@ def test_a_mass_deactivation_waits_for_confirmation(server, source):
     assert run.status == SourceRun.Status.HELD and active() == 20
     assert "would deactivate 15 of the source's 20" in run.report
     assert "--confirm" in mail.outbox[-1].body
+    sent = len(mail.outbox)
     assert sync_source(source).status == SourceRun.Status.HELD  # Still held, still nothing.
+    assert len(mail.outbox) == sent  # The editors were told once.
 
     call_command("sync_sources", "--source", str(source.pk), "--confirm")
     assert source.runs.first().status == SourceRun.Status.CHANGED and active() == 5
