@@ -207,3 +207,13 @@ def test_admin_checks_a_source_now_and_shows_its_runs(server, source, admin_clie
     assert "Area feed: Changed meetings." in response.content.decode()
     page = admin_client.get(f"/admin/groups/source/{source.pk}/change/").content.decode()
     assert "created 20" in page
+
+
+def test_admin_confirms_a_held_deactivation(server, source, admin_client):
+    sync_source(source)
+    serve(server, meetings(5))
+    assert sync_source(source).status == SourceRun.Status.HELD
+    admin_client.post(
+        "/admin/groups/source/", {"action": "confirm_held", "_selected_action": [source.pk]}
+    )
+    assert source.runs.first().status == SourceRun.Status.CHANGED and active() == 5
