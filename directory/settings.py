@@ -185,6 +185,12 @@ GEOCODER_SCHEME = os.environ.get("GEOCODER_SCHEME", "https")
 # How long a network geocoder's answers are kept in the cache.
 GEOCODER_CACHE_SECONDS = int(os.environ.get("GEOCODER_CACHE_SECONDS", str(30 * 24 * 3600)))
 
+# Fetching meeting sources (groups/importers/fetch.py). Private and loopback addresses are
+# refused unless allowed here, for a source on your own network.
+SOURCES_ALLOW_PRIVATE_ADDRESSES = env_bool("DJANGO_SOURCES_ALLOW_PRIVATE_ADDRESSES", False)
+SOURCE_FETCH_TIMEOUT = float(os.environ.get("DJANGO_SOURCE_FETCH_TIMEOUT", "30"))
+SOURCE_MAX_BYTES = int(os.environ.get("DJANGO_SOURCE_MAX_MB", "50")) * 1024 * 1024
+
 # Map tiles: no URL, no map and no outside request.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
