@@ -12,6 +12,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.urls import reverse
 
 from groups.forms import SuggestionForm
 from groups.models import Attendance, Format, Location, Meeting, Program
@@ -163,8 +164,10 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture
-def feed_server():
-    """The URL of a web server that serves tests/data."""
+def feed_server(settings):
+    """The URL of a web server on this machine that serves tests/data (private addresses are
+    allowed while it runs)."""
+    settings.SOURCES_ALLOW_PRIVATE_ADDRESSES = True
     handler = functools.partial(QuietHandler, directory=str(DATA))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -271,3 +274,15 @@ def new_meeting_data():
         "submitter_name": "Jo",
         "submitter_email": "jo@example.org",
     }
+
+
+@pytest.fixture
+def feed_records(client):
+    """The Meeting Guide feed's records; a client that takes no gzip gets the feed streamed."""
+
+    def records(**params):
+        response = client.get(reverse("groups:meetings_json"), params)
+        assert response.status_code == 200
+        return json.loads(b"".join(response.streaming_content))
+
+    return records

@@ -89,3 +89,37 @@ def test_reading_the_settings_creates_no_folder(tmp_path):
     assert result.stdout.split() == [str(database_folder / "directory.sqlite3"), str(static_root)]
     assert not database_folder.exists() and not static_root.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_sqlite_readers_never_wait_for_a_writer(tmp_path, django_db_blocker):
+    """While an import holds SQLite's write lock, searches still read (the last committed data)."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+    from django.db.utils import ConnectionHandler
+
+    code = "import json; from django.conf import settings as s; print(json.dumps(s.DATABASES))"
+    configured = json.loads(run(code, DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3").stdout)
+    settings = ConnectionHandler().configure_settings(configured)["default"]
+    writer, reader = DatabaseWrapper(settings, "writer"), DatabaseWrapper(settings, "reader")
+    with django_db_blocker.unblock():
+        read_during_a_write(writer, reader)
+
+
+def read_during_a_write(writer, reader):
+    try:
+        with writer.cursor() as cursor:
+            cursor.execute("CREATE TABLE listing (name TEXT)")
+            cursor.execute("INSERT INTO listing VALUES ('before')")
+        writer.set_autocommit(False)  # Opens BEGIN IMMEDIATE: the write lock.
+        with writer.cursor() as cursor:
+            cursor.execute("INSERT INTO listing VALUES ('during')")
+        with reader.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] >= 5000  # A second writer waits instead of failing.
+            cursor.execute("SELECT name FROM listing")
+            assert cursor.fetchall() == [("before",)]
+        writer.commit()
+    finally:
+        writer.close()
+        reader.close()

@@ -67,7 +67,7 @@ def meeting_guide_feed(request, programs):
     key = "feed:" + hashlib.sha256(f"{etag}|{site}".encode()).hexdigest()
     data = prebuilt.gzipped(
         key,
-        lambda: feeds.meeting_guide_feed(feeds.feed_queryset(programs), request.build_absolute_uri),
+        lambda: feeds.meeting_guide_json(feeds.feed_queryset(programs), request.build_absolute_uri),
     )
     return prebuilt.response(request, data, "application/json")
 

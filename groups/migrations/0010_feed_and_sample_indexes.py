@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('groups', '0007_program_and_text_rules'),
+        ('groups', '0009_sources'),
     ]
 
     operations = [
