@@ -134,6 +134,10 @@ class Place(models.Model):
 
     class Meta:
         ordering = ["-population", "name"]
+        indexes = [
+            # A time zone's biggest cities: the area an online meeting's feed record names.
+            models.Index(fields=["timezone", "kind", "-population"], name="place_zone_population")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__gte=-90, latitude__lte=90), name="place_latitude_range"
