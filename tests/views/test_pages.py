@@ -209,8 +209,7 @@ NASTY = st.one_of(
 def test_fuzzed_parameters_never_break_the_page(client, meeting_at, portland, params):
     if not Meeting.objects.exists():
         meeting_at(portland)
-    query = {key: [value.replace("\x00", "") for value in values] for key, values in params.items()}
-    response = client.get(reverse("groups:meeting_list"), query)
+    response = client.get(reverse("groups:meeting_list"), params)
     assert response.status_code in (200, 400)
     assert b"These listings are samples" not in response.content or Meeting.objects.samples()
 
