@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it is the first to see an exception from a view or its template.
+    "groups.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "directory.urls"
@@ -101,6 +103,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server out of reach fails the request within seconds (a 503 page) instead of holding a
+    # worker until the operating system gives up; ?connect_timeout=N in DATABASE_URL overrides.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -171,6 +177,8 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
+        # The site's own lines (outages, failed mail, mail off); never a visitor's data.
+        "groups": {"handlers": ["console"], "level": "INFO"},
     },
 }
 

@@ -1,8 +1,16 @@
 """What every request passes through before and after its view (listed in settings.MIDDLEWARE)."""
 
-from django.http import HttpResponseBadRequest
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
+from django.utils.log import log_response
 
 from groups.rules import control_characters
+
+outage_logger = logging.getLogger("groups.outage")
 
 
 class ControlCharacterMiddleware:
@@ -39,3 +47,45 @@ class ControlCharacterMiddleware:
                 if found:
                     return found[0]
         return None
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with a page that needs no database while the database cannot be reached.
+
+    Connecting and querying both raise OperationalError or InterfaceError when the server is
+    stopped, restarting or out of reach (on SQLite: the file cannot be opened, or stays locked).
+    A view or template meeting one answers 503 with ``Retry-After`` instead of a 500, and the log
+    gets one line for it instead of a traceback. Django closes a connection that failed at the end
+    of the request, so the next request connects afresh and the site recovers by itself.
+    """
+
+    RETRY_AFTER_SECONDS = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        # No request context: its processors (the sample-data notice, the signed-in user and
+        # their messages) would each ask the database again.
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        add_never_cache_headers(response)
+        reason = str(exception).strip().splitlines()[0] if str(exception).strip() else ""
+        # log_response marks the response as logged, so Django does not log it a second time.
+        log_response(
+            "Database unavailable, answered 503 to %s %s (%s: %s)",
+            request.method,
+            request.path,
+            exception.__class__.__name__,
+            reason,
+            response=response,
+            request=request,
+            logger=outage_logger,
+            level="error",
+        )
+        return response

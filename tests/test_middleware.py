@@ -1,5 +1,6 @@
 """What every request passes through (groups/middleware.py)."""
 
+import logging
 from urllib.parse import urlencode
 
 import pytest
@@ -94,3 +95,51 @@ def test_an_uploaded_files_contents_are_not_form_data(admin_client, programs):
     response = admin_client.post(reverse("import_meetings"), {"program": "na", "file": upload})
     assert response.status_code == 200
     assert REFUSED not in response.text
+
+
+# The database out of reach
+
+
+@pytest.fixture
+def request_log(caplog):
+    """Every log record of the request, whichever logger wrote it (django.request propagates
+    to no parent in our settings, so it is listened to directly)."""
+    request_logger = logging.getLogger("django.request")
+    request_logger.addHandler(caplog.handler)
+    yield caplog
+    request_logger.removeHandler(caplog.handler)
+
+
+def test_every_page_answers_503_while_the_database_is_unreachable(
+    client, database_down, request_log, new_meeting_data, settings
+):
+    pages = [
+        ("get", reverse("groups:home"), {}),
+        ("get", reverse("groups:meeting_list"), {"q": "Portland, OR"}),
+        ("get", reverse("groups:meeting", args=["hope-group-monday"]), {}),
+        ("get", reverse("groups:meetings_json"), {}),
+        ("get", reverse("groups:meetings_ics"), {"q": "Portland, OR"}),
+        ("post", reverse("groups:suggest_meeting"), new_meeting_data),
+        ("get", reverse("admin:groups_meeting_changelist"), {}),
+        ("post", reverse("admin:login"), {"username": "jo", "password": "not-this-one"}),
+    ]
+    # An editor's session, which admin looks up in the database.
+    client.cookies[settings.SESSION_COOKIE_NAME] = "k" * 32
+    for method, url, data in pages:
+        request_log.clear()
+        response = getattr(client, method)(url, data)
+        assert response.status_code == 503, url
+        assert response["Retry-After"] == "30"
+        assert "no-store" in response["Cache-Control"]
+        page = response.content.decode()
+        assert "<h1>The meeting list is out of reach for a moment</h1>" in page
+        assert "try again in a minute" in page
+        # The crisis line of the footer, and the site's own header and style.
+        assert "call or text 988" in page and 'class="site-header"' in page
+        assert "/static/css/site.css" in page
+        # One line in the log, and no traceback.
+        assert len(request_log.records) == 1, request_log.messages
+        [record] = request_log.records
+        assert record.exc_info is None and record.levelname == "ERROR"
+        assert f"answered 503 to {method.upper()} {url}" in record.getMessage()
+        assert "OperationalError" in record.getMessage()
