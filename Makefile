@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_MEETINGS ?= 5000
 
-.PHONY: install run serve test bench lint format clean
+.PHONY: install run serve test bench bench-outage lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ test: install
 bench: install
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.imports
+
+# PostgreSQL stopped for 10 s under search load, in a private throwaway cluster (needs initdb).
+bench-outage: install
+	$(BIN)/python -m bench.outage
 
 lint: install
 	$(BIN)/ruff check .
