@@ -110,14 +110,29 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The database cache is shared by every gunicorn worker without another service to run.
-CACHES = {
-    "default": {
+# The shared cache (rate limits, network geocoder answers): Redis when REDIS_URL is set, else the
+# database cache, which every gunicorn worker shares without another service to run.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    SHARED_CACHE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # A Redis out of reach fails the request in seconds; the rate limits then refuse it.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+else:
+    SHARED_CACHE = {
         "BACKEND": os.environ.get(
             "DJANGO_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"
         ),
         "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "django_cache"),
-    },
+    }
+    if SHARED_CACHE["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+        # Past MAX_ENTRIES it deletes a third of its rows, live rate-limit counts among them;
+        # the default of 300 is ten slots each for only thirty clients.
+        SHARED_CACHE["OPTIONS"] = {"MAX_ENTRIES": 100_000}
+CACHES = {
+    "default": SHARED_CACHE,
     # Rendered page fragments that are the same for every visitor, kept in each process.
     "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }

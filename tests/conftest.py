@@ -9,8 +9,10 @@ from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, Thread
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 
@@ -26,6 +28,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # The gazetteer is read-only reference data: load it once for the whole run.
     with django_db_blocker.unblock():
         call_command("load_gazetteer", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fresh_shared_cache():
+    """An empty Redis for each test when the tests run on it (REDIS_URL, in `.ci/run`): the
+    database cache is rolled back with the test database, Redis keeps everything."""
+    if settings.REDIS_URL:
+        caches["default"].clear()
 
 
 @pytest.fixture
