@@ -6,6 +6,7 @@ secret key or host list then stops the process rather than running with an unsaf
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_filters",
+    "axes",
     "groups",
 ]
 
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
     # Last, so it is the first to see an exception from a view or its template.
     "groups.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -137,6 +140,26 @@ CACHES = {
     "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
 
+# Signing in (django-axes): after DJANGO_LOGIN_FAILURE_LIMIT failures in a row, one username from
+# one client address is refused, even with the right password, for DJANGO_LOGIN_LOCKOUT_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # First: refuses a locked-out pair before any check.
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "groups.throttle.client_address"  # The one reader of X-Forwarded-For.
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+# Trying again while locked out does not lengthen the lock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Successful sign-ins are not recorded; the log names the username tried, never the password
+# nor the address (those stay in the lockout table, and only until the lock ends).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["ip_address", "user_agent"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -194,6 +217,8 @@ LOGGING = {
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
         # The site's own lines (outages, failed mail, mail off); never a visitor's data.
         "groups": {"handlers": ["console"], "level": "INFO"},
+        # One line for each failed sign-in and each lockout.
+        "axes": {"handlers": ["console"], "level": "WARNING"},
     },
 }
 
