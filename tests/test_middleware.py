@@ -1,6 +1,8 @@
 """What every request passes through (groups/middleware.py)."""
 
 import logging
+import re
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -143,3 +145,43 @@ def test_every_page_answers_503_while_the_database_is_unreachable(
         assert record.exc_info is None and record.levelname == "ERROR"
         assert f"answered 503 to {method.upper()} {url}" in record.getMessage()
         assert "OperationalError" in record.getMessage()
+
+
+# Headers
+
+
+def policy(header):
+    """A Content-Security-Policy header as {directive: [sources]} (its order is not fixed)."""
+    return {
+        name: sources
+        for name, *sources in (part.split() for part in header.split(";") if part.strip())
+    }
+
+
+@pytest.mark.parametrize("url", ["/", "/meetings/?q=Portland%2C+OR", "/admin/login/"])
+def test_pages_carry_a_content_security_policy_allowing_only_the_site(client, db, url):
+    response = client.get(url)
+    directives = policy(response["Content-Security-Policy"])
+    assert directives["default-src"] == ["'self'"]
+    assert directives["script-src"] == ["'self'"] and directives["style-src"] == ["'self'"]
+    assert directives["img-src"] == ["'self'", "data:"]
+    assert directives["object-src"] == ["'none'"] and directives["frame-ancestors"] == ["'none'"]
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+
+
+def test_only_the_sites_own_geolocation_is_granted(client, db):
+    header = client.get("/")["Permissions-Policy"]
+    granted = dict(part.strip().split("=") for part in header.split(","))
+    assert granted.pop("geolocation") == "(self)"
+    assert {"camera", "microphone", "payment", "usb"} <= set(granted)
+    assert set(granted.values()) == {"()"}
+
+
+def test_no_template_carries_inline_script_style_or_handler():
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    for template in templates.rglob("*.html"):
+        text = template.read_text()
+        for tag in re.findall(r"<script\b[^>]*>", text):
+            assert " src=" in tag or 'type="application/ld+json"' in tag, (template, tag)
+        assert not re.search(r"\sstyle=", text), template
+        assert not re.search(r"\son[a-z]+=", text), template

@@ -89,3 +89,27 @@ def test_reading_the_settings_creates_no_folder(tmp_path):
     assert result.stdout.split() == [str(database_folder / "directory.sqlite3"), str(static_root)]
     assert not database_folder.exists() and not static_root.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+POLICY = (
+    "import json; from django.conf import settings as s; "
+    "print(json.dumps({'img': s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'], "
+    "'preload': s.SECURE_HSTS_PRELOAD, 'hsts': s.SECURE_HSTS_SECONDS}))"
+)
+
+
+def test_the_tile_server_is_allowed_images_only_when_configured():
+    assert json.loads(run(POLICY).stdout)["img"] == ["'self'", "data:"]
+    tiles = run(POLICY, MAP_TILE_URL="https://{s}.tiles.example.org:8443/{z}/{x}/{y}.png")
+    assert json.loads(tiles.stdout)["img"] == [
+        "'self'",
+        "data:",
+        "https://*.tiles.example.org:8443",
+    ]
+
+
+def test_hsts_stays_on_in_production_and_preload_is_opt_in():
+    production = json.loads(run(POLICY, **PRODUCTION).stdout)
+    assert production["hsts"] == 31536000 and production["preload"] is False
+    opted_in = json.loads(run(POLICY, DJANGO_HSTS_PRELOAD="true", **PRODUCTION).stdout)
+    assert opted_in["preload"] is True
