@@ -193,8 +193,13 @@ STORAGES = {
 # In development WhiteNoise serves straight from the finders; production runs collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+# Mail to editors about suggestions. Without DJANGO_EMAIL_BACKEND, development prints it to the
+# console; production sends none and says so once at start (groups.apps): printed, each message
+# and the submitter's address would end up in the server's log.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.dummy.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "directory@localhost")
 

@@ -113,3 +113,25 @@ def test_hsts_stays_on_in_production_and_preload_is_opt_in():
     assert production["hsts"] == 31536000 and production["preload"] is False
     opted_in = json.loads(run(POLICY, DJANGO_HSTS_PRELOAD="true", **PRODUCTION).stdout)
     assert opted_in["preload"] is True
+
+
+MAIL = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "from django.core.mail import send_mail; print(s.EMAIL_BACKEND); "
+    "send_mail('Suggestion to review', 'From jo@example.org: the hall moved.', None, "
+    "['editor@example.org'])"
+)
+
+
+def test_production_without_a_mail_server_says_mail_is_off_once_and_sends_nothing():
+    result = run(MAIL, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.core.mail.backends.dummy.EmailBackend"
+    assert result.stderr.count("Mail is off") == 1
+    assert "jo@example.org" not in result.stdout + result.stderr
+
+
+def test_a_configured_mail_backend_is_used_and_mail_is_not_said_to_be_off():
+    backend = "django.core.mail.backends.locmem.EmailBackend"
+    result = run(MAIL, DJANGO_EMAIL_BACKEND=backend, **PRODUCTION)
+    assert result.stdout.strip() == backend and "Mail is off" not in result.stderr
