@@ -5,6 +5,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -135,3 +137,22 @@ def test_a_configured_mail_backend_is_used_and_mail_is_not_said_to_be_off():
     backend = "django.core.mail.backends.locmem.EmailBackend"
     result = run(MAIL, DJANGO_EMAIL_BACKEND=backend, **PRODUCTION)
     assert result.stdout.strip() == backend and "Mail is off" not in result.stderr
+
+
+def test_production_cookies_are_host_only_and_https_only():
+    code = (
+        "import json; from django.conf import settings as s; print(json.dumps(["
+        "s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
+        " s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_DOMAIN, s.SESSION_COOKIE_PATH]))"
+    )
+    assert json.loads(run(code, **PRODUCTION).stdout) == [
+        "__Host-sessionid", "__Host-csrftoken", True, True, True, None, "/"
+    ]  # fmt: skip
+    # Development over plain HTTP keeps the plain names (a __Host- cookie needs HTTPS).
+    assert json.loads(run(code).stdout)[:2] == ["sessionid", "csrftoken"]
+
+
+def test_passwords_are_at_least_twelve_characters(db):
+    with pytest.raises(ValidationError, match="at least 12 characters"):
+        validate_password("Qx7!mLp2#vR")
+    validate_password("Qx7!mLp2#vRz")
