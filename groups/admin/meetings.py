@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from groups import rules
 from groups.admin.editors import (
     EditorPermissions,
     editable_locations,
@@ -13,7 +14,7 @@ from groups.admin.editors import (
     limit_to_editor,
 )
 from groups.history import record_changes
-from groups.models import Meeting, MeetingContact, Program
+from groups.models import Group, Meeting, MeetingContact, Program
 
 
 class StaleFilter(admin.SimpleListFilter):
@@ -58,6 +59,7 @@ class MeetingAdminForm(forms.ModelForm):
         formfield_callback = https_formfield
         fields = [
             "program",
+            "group",
             "name",
             "slug",
             "weekday",
@@ -100,6 +102,17 @@ class MeetingAdminForm(forms.ModelForm):
                         code="needs_time_zone",
                     ),
                 )
+        try:
+            codes = [fmt.code for fmt in data.get("formats") or []]
+            rules.check_room_codes(data.get("attendance"), codes)
+        except ValidationError as error:
+            self.add_error("formats", error)
+        group = data.get("group")
+        if group and data.get("program") and group.program_id != data["program"].pk:
+            self.add_error(
+                "group",
+                ValidationError("The group belongs to another program.", code="group_program"),
+            )
         return data
 
 
@@ -129,7 +142,7 @@ class MeetingAdmin(EditorPermissions, admin.ModelAdmin):
     list_select_related = ["program", "location"]
     list_per_page = 50
     search_fields = ["name", "slug", "location__city", "location__postal_code"]
-    autocomplete_fields = ["location"]
+    autocomplete_fields = ["location", "group"]
     filter_horizontal = ["formats"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created", "updated"]
@@ -141,6 +154,7 @@ class MeetingAdmin(EditorPermissions, admin.ModelAdmin):
             {
                 "fields": [
                     "program",
+                    "group",
                     "name",
                     "slug",
                     ("weekday", "start_time", "end_time"),
@@ -196,6 +210,8 @@ class MeetingAdmin(EditorPermissions, admin.ModelAdmin):
             kwargs["queryset"] = limit_to_editor(request, Program.objects.all(), "pk")
         elif db_field.name == "location":
             kwargs["queryset"] = editable_locations(request)
+        elif db_field.name == "group":
+            kwargs["queryset"] = limit_to_editor(request, Group.objects.all())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _update(self, request, queryset, message, **values):

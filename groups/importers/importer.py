@@ -1,6 +1,7 @@
 """One import of one source for one program, from reading the text to the report."""
 
 import json
+import time
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,12 @@ from groups.importers.spreadsheet import csv_records
 from groups.importers.writer import Writer
 from groups.models import Meeting, Program
 
+# A run that would deactivate more than this share of a source's active meetings, and more than
+# MASS_LOSS_MINIMUM of them, changes nothing until someone confirms: a feed cut short or replaced
+# by an error page must not take a region's meetings off the directory.
+MASS_LOSS_SHARE = 0.25
+MASS_LOSS_MINIMUM = 10
+
 
 class ImportRejected(Exception):
     """Records were rejected and nothing was saved; the report says which and why."""
@@ -29,6 +36,21 @@ class ImportRejected(Exception):
     def __init__(self, report):
         super().__init__(f"{len(report.rejected)} record(s) rejected; nothing was saved.")
         self.report = report
+
+
+class DeactivationHeld(Exception):
+    """The import would deactivate too many meetings; nothing was saved until confirmed."""
+
+    def __init__(self, report):
+        super().__init__(
+            f"This import would deactivate {report.deactivated} of the source's "
+            f"{report.active_before} active meetings; nothing was saved. Confirm to go ahead."
+        )
+        self.report = report
+
+
+def is_mass_loss(deactivated, active_before):
+    return deactivated > MASS_LOSS_MINIMUM and deactivated > MASS_LOSS_SHARE * active_before
 
 
 def parse(text, file_type):
@@ -57,9 +79,11 @@ class Importer:
         geocoder=None,
         skip_invalid=False,
         dry_run=False,
+        confirm=False,
         user=None,
     ):
         self.source = source
+        self.confirm = confirm
         self.program = Program.objects.get(slug=program)
         self.file_type = file_type
         self.default_timezone = default_timezone
@@ -98,12 +122,23 @@ class Importer:
             geocoder=self.geocoder,
             default_timezone=self.default_timezone,
         )
+        # Everything slow (reading, geocoding, comparing) happens before the transaction.
+        plan = writer.plan(records, timezone.now())
+        if self.report.rejected and not self.skip_invalid:
+            raise ImportRejected(self.report)
+        if not records and not self.report.rejected:
+            # An empty list is far likelier a broken source than every meeting stopping.
+            plan.vanished = []
+            self.report.deactivated = 0
+            self.report.notes.append("The source listed no meetings: nothing was deactivated.")
+        if not self.confirm and is_mass_loss(self.report.deactivated, self.report.active_before):
+            raise DeactivationHeld(self.report)
+        if self.report.dry_run:
+            return self.report
+        started = time.monotonic()
         with transaction.atomic():
-            writer.write(records, timezone.now())
-            if self.report.rejected and not self.skip_invalid:
-                raise ImportRejected(self.report)
-            if self.report.dry_run:
-                transaction.set_rollback(True)
+            plan.apply()
+        self.report.lock_seconds = time.monotonic() - started
         return self.report
 
 
@@ -119,9 +154,11 @@ def import_meetings(
     geocoder=None,
     skip_invalid=False,
     dry_run=False,
+    confirm=False,
     user=None,
 ):
-    """Import one source for one program; raise SourceError or ImportRejected, else a Report.
+    """Import one source for one program; raise SourceError, ImportRejected or
+    DeactivationHeld (unless ``confirm``), else return a Report.
 
     ``source`` is a file path or URL to read, unless ``text`` is given (an upload), in which case
     ``name`` is its file name. ``label`` is what Meeting.source records (default: the source).
@@ -141,6 +178,7 @@ def import_meetings(
         geocoder=geocoder,
         skip_invalid=skip_invalid,
         dry_run=dry_run,
+        confirm=confirm,
         user=user,
     )
     return importer.run(text)

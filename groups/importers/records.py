@@ -16,12 +16,14 @@ from django.core.validators import URLValidator
 
 from groups import rules
 from groups.geocoding import normalize, region_aliases
-from groups.models import Attendance, Location, Meeting
-from groups.vocabulary import ATTENDANCE_OPTIONS, FORMATS_BY_CODE, LANGUAGES
+from groups.models import Attendance, Group, Location, Meeting
+from groups.vocabulary import ATTENDANCE_OPTIONS, FORMATS_BY_CODE, LANGUAGES, OWN_FORMATS_NOTE
 
 ATTENDANCE_BY_OPTION = {option: attendance for attendance, option in ATTENDANCE_OPTIONS.items()}
 LANGUAGE_BY_TYPE = {mg_code: iso for iso, (_, mg_code, _) in LANGUAGES.items()}
 UNKNOWN_TYPES_NOTE = "Types from the source not known here: "
+# TSML's "Online Meeting" type; the spec infers it instead.
+ONLINE_TYPE = "ONL"
 # Record keys and the model fields whose rules (length, characters) their text must keep.
 MEETING_TEXT = {
     "name": "name",
@@ -81,7 +83,11 @@ class MeetingRecord:
     location_record: LocationRecord | None
     unknown_codes: list = field(default_factory=list)
     program: str = ""
+    group_name: str = ""
+    group_notes: str = ""
+    room_codes: list = field(default_factory=list)
     location: Location | None = None  # Found or made by the writer.
+    group: Group | None = None  # Found or made by the writer.
 
 
 @dataclass
@@ -103,10 +109,18 @@ class Report:
     unchanged: int = 0
     deactivated: int = 0
     locations_created: int = 0
+    groups_created: int = 0
     geocoded: int = 0
+    # The source's active meetings before the import, to judge a mass deactivation by.
+    active_before: int = 0
+    # How long the write transaction (SQLite's write lock) was held, in seconds.
+    lock_seconds: float | None = None
+    notes: list = field(default_factory=list)
     rejected: list = field(default_factory=list)
     not_geocoded: list = field(default_factory=list)
     unknown_types: Counter = field(default_factory=Counter)
+    # In-person codes dropped from meetings held only online.
+    room_codes: Counter = field(default_factory=Counter)
 
     @property
     def counts(self):
@@ -132,9 +146,15 @@ class Report:
         if self.not_geocoded:
             lines.append("Kept without coordinates (could not geocode):")
             lines += [f"  {item}" for item in self.not_geocoded]
+        if self.room_codes:
+            codes = ", ".join(f"{code} ({n})" for code, n in sorted(self.room_codes.items()))
+            lines.append(f"In-person codes dropped from online-only meetings: {codes}")
         if self.unknown_types:
             codes = ", ".join(f"{code} ({n})" for code, n in sorted(self.unknown_types.items()))
             lines.append(f"Unknown type codes, kept in the meeting notes: {codes}")
+        lines += self.notes
+        if self.lock_seconds is not None:
+            lines.append(f"Write lock held {self.lock_seconds:.2f} s.")
         if self.dry_run:
             lines.append("Dry run: nothing was saved.")
         return lines
@@ -259,8 +279,8 @@ def map_types(codes):
     ours, language, unknown = [], "", []
     for code in codes:
         code = str(code).strip()
-        if not code:
-            continue
+        if not code or code == ONLINE_TYPE:
+            continue  # Online or not is read from the join link and phone.
         if code in LANGUAGE_BY_TYPE and not language:
             language = LANGUAGE_BY_TYPE[code]
         elif code in FORMATS_BY_CODE:
@@ -269,6 +289,26 @@ def map_types(codes):
         elif code not in unknown:
             unknown.append(code)
     return ours, language, unknown
+
+
+OWN_FORMATS_BY_NAME = {term.name: term.code for term in FORMATS_BY_CODE.values() if term.ours}
+
+
+def own_formats_from_notes(notes):
+    """(notes, codes): our own format codes named at the end of the notes by a feed of ours."""
+    body, _, last = notes.rpartition("\n\n")
+    if not last.startswith(OWN_FORMATS_NOTE) or not last.endswith("."):
+        return notes, []
+    names = last.removeprefix(OWN_FORMATS_NOTE).removesuffix(".").split(", ")
+    if not all(name in OWN_FORMATS_BY_NAME for name in names):
+        return notes, []
+    return body.strip(), [OWN_FORMATS_BY_NAME[name] for name in names]
+
+
+def is_approximate(item):
+    """Whether the record says its address is only an area: "yes" in the spec, true in TSML UI."""
+    value = item.get("approximate")
+    return value is True or (isinstance(value, str) and value.strip().lower() == "yes")
 
 
 def _rules_of(model, name):
@@ -331,7 +371,8 @@ def records_from_item(item, extra=None, *, label):
     language = extra.get("language") or language or "en"
     if language not in LANGUAGES:
         problems.append(f"language {language!r} is not one of ours")
-    notes = values.pop("notes")
+    notes, own_codes = own_formats_from_notes(values.pop("notes"))
+    codes += [code for code in own_codes if code not in codes]
     if unknown:
         notes = f"{notes}\n\n{UNKNOWN_TYPES_NOTE}{', '.join(unknown)}".strip()
 
@@ -358,9 +399,14 @@ def records_from_item(item, extra=None, *, label):
             problems.append("no address: an in-person meeting needs at least a city")
         elif not location_record.city:
             problems.append("no city in the address")
-    elif location_record is not None and not location_record.city:
-        location_record = None  # An online meeting's approximate place is optional.
+    elif location_record is not None and (not location_record.city or is_approximate(item)):
+        location_record = None  # An online meeting's approximate area is not a place to go.
 
+    group_name = text_value(item, "group", problems, _rules_of(Group, "name"))
+    group_notes = text_value(item, "group_notes", problems, _rules_of(Group, "notes"))
+    # A video call has no wheelchair access: the meeting is kept, the code dropped and reported.
+    dropped = rules.room_codes(attendance, codes)
+    codes = [code for code in codes if code not in dropped]
     if problems:
         return [Rejected(label, problems, external_id)]
     fields = {
@@ -384,6 +430,9 @@ def records_from_item(item, extra=None, *, label):
                 location_record=location_record,
                 unknown_codes=unknown,
                 program=extra.get("program", ""),
+                group_name=group_name,
+                group_notes=group_notes,
+                room_codes=dropped,
             )
         )
     return records

@@ -2,8 +2,6 @@
 
 import json
 import re
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from django.conf import settings
@@ -11,8 +9,7 @@ from django.conf import settings
 MEETING_GUIDE, BMLT, CSV = "meeting-guide", "bmlt", "csv"
 # The kinds of file an import reads (``--format`` on the command line).
 FILE_TYPES = [MEETING_GUIDE, BMLT, CSV]
-FETCH_TIMEOUT = 30
-MAX_SOURCE_BYTES = 50 * 1024 * 1024
+MAX_SOURCE_BYTES = settings.SOURCE_MAX_BYTES
 
 
 class SourceError(Exception):
@@ -24,27 +21,31 @@ def is_url(source):
 
 
 def read_source(source):
-    """The bytes of a file path or an http(s) URL."""
+    """The bytes of a file path or an http(s) URL (fetched as groups.importers.fetch says)."""
     if is_url(source):
-        request = urllib.request.Request(  # noqa: S310 - the scheme is checked just above
-            source, headers={"User-Agent": settings.GEOCODER_USER_AGENT}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310
-                data = response.read(MAX_SOURCE_BYTES + 1)
-        except (urllib.error.URLError, OSError, ValueError) as error:
-            raise SourceError(f"Could not fetch {source}: {error}") from error
-    elif "://" in source:
+        from groups.importers.fetch import fetch  # It raises this module's SourceError.
+
+        fetched = fetch(source)
+        refuse_web_page(source, fetched.body, fetched.content_type)
+        return fetched.body
+    if "://" in source:
         raise SourceError("The source must be a file path or an http(s) URL.")
-    else:
-        try:
-            with open(source, "rb") as handle:
-                data = handle.read(MAX_SOURCE_BYTES + 1)
-        except OSError as error:
-            raise SourceError(f"Could not read {source}: {error.strerror or error}") from error
+    try:
+        with open(source, "rb") as handle:
+            data = handle.read(MAX_SOURCE_BYTES + 1)
+    except OSError as error:
+        raise SourceError(f"Could not read {source}: {error.strerror or error}") from error
     if len(data) > MAX_SOURCE_BYTES:
         raise SourceError(f"{source} is larger than {MAX_SOURCE_BYTES // 1024 // 1024} MB.")
     return data
+
+
+def refuse_web_page(source, data, content_type=""):
+    """Refuse a web page sent instead of a feed: an error or login page lists no meetings, and
+    reading it as a feed would deactivate them all."""
+    start = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if "html" in content_type.lower() or start.startswith(b"<"):
+        raise SourceError(f"{source} sent a web page, not a meeting list; nothing was changed.")
 
 
 def source_label(source, max_length):

@@ -1,5 +1,9 @@
-"""CSV spreadsheets: the columns of our own export (groups.feeds.CSV_COLUMNS), renamed into
-Meeting Guide keys; headers may also be plain words ("Conference URL", "ID")."""
+"""CSV spreadsheets, renamed into Meeting Guide keys: the columns of our own export
+(groups.feeds.CSV_COLUMNS), with headers that may also be plain words ("Conference URL", "ID"),
+and the 12 Step Meeting List plugin's export and import template ("Time", "Day", "Name",
+"Address", "Types", "Group", ...), known by an Address column without a City: its whole address
+is in that one column, its times read "6:00 PM", its days and types are names.
+"""
 
 import csv
 import io
@@ -18,6 +22,8 @@ CSV_HEADER_ALIASES = {
 }
 DAYS_BY_NAME = {name.lower(): number for number, name in enumerate(DAY_NAMES)}
 FORMAT_CODES_BY_NAME = {term.name.casefold(): term.code for term in FORMATS}
+# The plugin's names for codes whose names here differ.
+FORMAT_CODES_BY_NAME |= {"online meeting": "ONL", "step meeting": "ST", "speaker": "SP"}
 
 
 def csv_header(name):
@@ -44,6 +50,9 @@ def csv_records(text):
     missing = {"slug", "name", "day", "time"} - set(header)
     if missing:
         raise SourceError(f"The CSV header lacks the column(s): {', '.join(sorted(missing))}.")
+    if "address" in header and "city" not in header:
+        # The plugin's layout: "2634 Union Ave, San Jose, CA 95124, USA" in one column.
+        header[header.index("address")] = "formatted_address"
     results = []
     try:
         for values in reader:

@@ -1,11 +1,14 @@
-"""The directory's data, one module per concept: programs and formats, places (locations and the
-gazetteer), meetings, and suggestions from the public. Importing from ``groups.models`` gives
-every model and the vocabularies their fields use.
+"""The directory's data, one module per concept: programs and formats, named groups, places
+(locations and the gazetteer), meetings, suggestions from the public, and the sources imported
+on a schedule. Importing from
+``groups.models`` gives every model and the vocabularies their fields use.
 """
 
 from groups.models.meetings import STALE_AFTER_DAYS, Meeting, MeetingContact, MeetingQuerySet
+from groups.models.named_groups import Group
 from groups.models.places import Location, Place
 from groups.models.programs import Format, Program
+from groups.models.sources import Source, SourceRun
 from groups.models.suggestions import ChangeRequest
 from groups.rules import validate_time_zone  # Migrations name it here.
 from groups.vocabulary import Attendance, Philosophy, Weekday
@@ -15,6 +18,7 @@ __all__ = [
     "Attendance",
     "ChangeRequest",
     "Format",
+    "Group",
     "Location",
     "Meeting",
     "MeetingContact",
@@ -22,6 +26,8 @@ __all__ = [
     "Philosophy",
     "Place",
     "Program",
+    "Source",
+    "SourceRun",
     "Weekday",
     "validate_time_zone",
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from groups import rules, schedule
 from groups.models.fields import LineField, NotesField
+from groups.models.named_groups import Group
 from groups.models.places import Location
 from groups.models.programs import Format, Program
 from groups.search.queryset import SearchQuerySet
@@ -53,6 +54,14 @@ class Meeting(models.Model):
         null=True,
         blank=True,
         help_text="Empty for meetings held only online.",
+    )
+    group = models.ForeignKey(
+        Group,
+        on_delete=models.SET_NULL,
+        related_name="meetings",
+        null=True,
+        blank=True,
+        help_text="The named home group that holds this meeting, if it has one.",
     )
     name = LineField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
@@ -216,6 +225,18 @@ class Meeting(models.Model):
     @property
     def is_online(self):
         return self.attendance in (Attendance.ONLINE, Attendance.HYBRID)
+
+    @property
+    def venue(self):
+        """Where people go to attend: the location, unless the meeting is held only online (then
+        its location, if any, is only the town its organisers are in)."""
+        return None if self.attendance == Attendance.ONLINE else self.location
+
+    def fitting_formats(self):
+        """The meeting's formats, without those about a room when it meets only online."""
+        formats = list(self.formats.all())
+        dropped = set(rules.room_codes(self.attendance, [fmt.code for fmt in formats]))
+        return [fmt for fmt in formats if fmt.code not in dropped]
 
     def next_occurrence(self, now=None):
         return schedule.next_occurrence(

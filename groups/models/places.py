@@ -7,8 +7,10 @@ address lookups resolve typed text to.
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from groups import rules
+from groups.geocoding import country_name, region_label, region_name
 from groups.models.fields import LineField, NotesField
 from groups.search.geometry import box_condition
 
@@ -76,6 +78,9 @@ class Location(models.Model):
     def __str__(self):
         return f"{self.name}, {self.city}"
 
+    def get_absolute_url(self):
+        return reverse("groups:location", args=[self.pk])
+
     @property
     def has_coordinates(self):
         return self.latitude is not None and self.longitude is not None
@@ -87,8 +92,24 @@ class Location(models.Model):
         return Location(**{field.attname: getattr(self, field.attname) for field in fields})
 
     @property
+    def region_label(self):
+        """The region as the address shows it: "OR", "Tokyo"; never a GeoNames number."""
+        return region_label(self.country, self.region)
+
+    @property
+    def regions(self):
+        """Readable names from broad to narrow: country, state or province, city."""
+        names = [country_name(self.country), region_name(self.country, self.region), self.city]
+        return [name for name in names if name]
+
+    @property
+    def area(self):
+        """The town, without the street: "Portland, OR, US"."""
+        return ", ".join(part for part in (self.city, self.region_label, self.country) if part)
+
+    @property
     def formatted_address(self):
-        region_postal = " ".join(part for part in (self.region, self.postal_code) if part)
+        region_postal = " ".join(part for part in (self.region_label, self.postal_code) if part)
         parts = [self.address, self.city, region_postal, self.country]
         return ", ".join(part for part in parts if part)
 
@@ -130,7 +151,7 @@ class Place(models.Model):
     @property
     def label(self):
         # GeoNames numbers the regions of most countries; a number means nothing to a reader.
-        region = "" if self.region.isdigit() else self.region
+        region = region_label(self.country, self.region)
         where = ", ".join(part for part in (region, self.country) if part)
         name = f"{self.postal_code} {self.name}" if self.postal_code else self.name
         return f"{name}, {where}" if where else name

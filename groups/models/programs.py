@@ -1,6 +1,7 @@
 """The five programs and the meeting format vocabulary."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.urls import reverse
 
@@ -36,6 +37,12 @@ class Program(models.Model):
 
     def get_absolute_url(self):
         return reverse("groups:program", args=[self.slug])
+
+    def editor_emails(self):
+        """E-mail addresses of the program's editors, or of the superusers when it has none."""
+        users = get_user_model().objects.filter(is_active=True).exclude(email="")
+        emails = list(users.filter(edited_programs=self.pk).values_list("email", flat=True))
+        return emails or list(users.filter(is_superuser=True).values_list("email", flat=True))
 
 
 class Format(models.Model):

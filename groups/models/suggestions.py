@@ -1,7 +1,6 @@
 """Suggestions from the public: a correction or a new meeting, waiting for an editor's review."""
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -178,9 +177,7 @@ class ChangeRequest(models.Model):
 
     def recipients(self):
         """Email addresses of the program's editors, or of the superusers when it has none."""
-        users = get_user_model().objects.filter(is_active=True).exclude(email="")
-        emails = list(users.filter(edited_programs=self.program_id).values_list("email", flat=True))
-        return emails or list(users.filter(is_superuser=True).values_list("email", flat=True))
+        return self.program.editor_emails()
 
     def comparison(self):
         """Rows of (label, current, proposed) for every proposed value, as people read them."""

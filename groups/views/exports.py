@@ -50,8 +50,8 @@ def meetings_json(request):
             f"Unknown program {', '.join(sorted(unknown))}; use {', '.join(PROGRAMS)}.",
             content_type="text/plain; charset=utf-8",
         )
-    records = feeds.meeting_guide_feed(feeds.feed_queryset(programs), request.build_absolute_uri)
-    response = JsonResponse(records, safe=False, json_dumps_params={"ensure_ascii": False})
+    feed = feeds.meeting_guide_feed(feeds.feed_queryset(programs), request.build_absolute_uri)
+    response = JsonResponse(list(feed), safe=False, json_dumps_params={"ensure_ascii": False})
     # A public, read-only feed: apps such as TSML UI fetch it from other sites' pages.
     response["Access-Control-Allow-Origin"] = "*"
     patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from groups import calendars, schedule
 from groups.filters import MeetingFilter
-from groups.models import Meeting, Program
+from groups.models import Attendance, Group, Location, Meeting, Program
 from groups.results import ResultCards, paginate
 
 # What a result card shows: fetching only these keeps the sort in the database narrow.
@@ -33,6 +33,7 @@ CARD_FIELDS = [
     "location__name",
     "location__city",
     "location__region",
+    "location__country",
 ]
 
 
@@ -70,7 +71,7 @@ def meeting_list(request):
 @require_safe
 def meeting_detail(request, slug):
     meeting = get_object_or_404(
-        Meeting.objects.select_related("program", "location").prefetch_related("formats"),
+        Meeting.objects.select_related("program", "location", "group").prefetch_related("formats"),
         slug=slug,
     )
     now = timezone.now()
@@ -85,6 +86,7 @@ def meeting_detail(request, slug):
         "jsonld": json_for_script(event),
         # Contact people stay private unless a curator ticked them public.
         "contacts": meeting.contacts.public(),
+        "formats": meeting.fitting_formats(),
         "map_tile_url": settings.MAP_TILE_URL,
         "map_attribution": settings.MAP_TILE_ATTRIBUTION,
     }
@@ -102,6 +104,30 @@ def program(request, slug):
         "others": Program.objects.exclude(pk=program.pk).order_by("philosophy", "name"),
     }
     return render(request, "groups/program.html", context)
+
+
+def week_of(meetings):
+    """Active meetings in the order of the week, with the program and place a card shows."""
+    return (
+        meetings.active()
+        .select_related("program", "location")
+        .order_by("weekday", "start_time", "name")
+    )
+
+
+@require_safe
+def group(request, slug):
+    group = get_object_or_404(Group.objects.select_related("program"), slug=slug)
+    context = {"group": group, "meetings": week_of(group.meetings)}
+    return render(request, "groups/group.html", context)
+
+
+@require_safe
+def location(request, pk):
+    location = get_object_or_404(Location, pk=pk)
+    # Meetings held here: an online-only meeting's place is only its organisers' town.
+    meetings = week_of(location.meetings.exclude(attendance=Attendance.ONLINE))
+    return render(request, "groups/location.html", {"location": location, "meetings": meetings})
 
 
 @require_safe

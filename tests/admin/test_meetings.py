@@ -109,3 +109,49 @@ def test_admin_pages_have_bounded_queries_at_1000_meetings(
         with django_assert_max_num_queries(12):
             response = client.get(url)
         assert response.status_code == 200, url
+
+
+def test_an_online_meeting_cannot_have_room_formats(
+    admin_client, make_meeting, admin_url, meeting_form
+):
+    from groups.models import Format
+
+    meeting = make_meeting(attendance="online")
+    codes = {fmt.code: fmt.pk for fmt in Format.objects.filter(code__in=["X", "CAN", "D"])}
+    data = meeting_form(meeting, formats=[codes["X"], codes["CAN"], codes["D"]])
+    response = admin_client.post(admin_url("meeting_change", meeting.pk), data)
+    assert response.status_code == 200
+    assert "A meeting held only online has no room: remove Wheelchair Access, Candlelight" in (
+        response.text
+    )
+    data["formats"] = [codes["D"]]
+    assert admin_client.post(admin_url("meeting_change", meeting.pk), data).status_code == 302
+
+
+def test_a_meeting_joins_a_group_of_its_own_program_only(
+    editor_client, make_meeting, admin_url, meeting_form, programs
+):
+    from groups.models import Group
+
+    meeting = make_meeting()
+    ours = Group.objects.create(program=programs["na"], name="Clean Start Group")
+    theirs = Group.objects.create(program=programs["smart"], name="Smart Friends")
+    url = admin_url("meeting_change", meeting.pk)
+    response = editor_client.post(url, meeting_form(meeting, group=theirs.pk))
+    assert response.status_code == 200  # Not even a choice for an NA editor.
+    assert editor_client.post(url, meeting_form(meeting, group=ours.pk)).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.group == ours
+
+
+def test_a_superuser_cannot_put_a_meeting_in_another_programs_group(
+    admin_client, make_meeting, admin_url, meeting_form, programs
+):
+    from groups.models import Group
+
+    meeting = make_meeting()
+    theirs = Group.objects.create(program=programs["smart"], name="Smart Friends")
+    response = admin_client.post(
+        admin_url("meeting_change", meeting.pk), meeting_form(meeting, group=theirs.pk)
+    )
+    assert "The group belongs to another program." in response.text

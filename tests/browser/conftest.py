@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps as django_apps
 
 from groups.geocoding import normalize
-from groups.models import Attendance, Format, Location, Meeting, Place, Program
+from groups.models import Attendance, Format, Group, Location, Meeting, Place, Program
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the ORM.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -87,6 +87,8 @@ def site(live_server):
             timezone="America/Los_Angeles",
         )
     meetings["na"].formats.set(Format.objects.filter(code__in=["O", "X"]))
+    meetings["na"].group = Group.objects.create(program=programs["na"], name="Hope Home Group")
+    meetings["na"].save()
     meetings["online"] = Meeting.objects.create(
         program=programs["sos"],
         name="Online Check-in",

@@ -23,6 +23,8 @@ def public_pages(site):
         "online meeting": site["online"].get_absolute_url(),
         "program": reverse("groups:program", args=["smart"]),
         "choosing": reverse("groups:choosing"),
+        "group": site["na"].group.get_absolute_url(),
+        "venue": site["na"].location.get_absolute_url(),
     }
 
 
@@ -91,7 +93,8 @@ def test_the_map_loads_tiles_and_marker_from_the_configured_server_only(
 
 
 @pytest.mark.parametrize(
-    "name", ["home", "results", "meeting", "online meeting", "program", "choosing"]
+    "name",
+    ["home", "results", "meeting", "online meeting", "program", "choosing", "group", "venue"],
 )
 def test_axe_finds_no_serious_or_critical_violation(page, live_server, site, name):
     page.goto(live_server.url + public_pages(site)[name])
@@ -105,7 +108,7 @@ def test_axe_finds_no_serious_or_critical_violation(page, live_server, site, nam
 
 
 @pytest.mark.parametrize("width", [320, 375])
-@pytest.mark.parametrize("name", ["results", "meeting", "choosing"])
+@pytest.mark.parametrize("name", ["results", "meeting", "choosing", "group", "venue"])
 def test_small_screens_do_not_scroll_sideways(page, live_server, site, width, name):
     page.set_viewport_size({"width": width, "height": 812})
     page.goto(live_server.url + public_pages(site)[name])

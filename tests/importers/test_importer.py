@@ -1,7 +1,9 @@
 """One import as a whole (groups/importers/importer.py): rejects, dry run, one transaction."""
 
 import pytest
+from django.db import connection
 from geopy.geocoders.base import Geocoder
+from geopy.location import Location as GeoLocation
 
 from groups.importers import ImportRejected
 from groups.models import Location, Meeting
@@ -38,12 +40,8 @@ def test_a_dry_run_reports_and_saves_nothing(db, run_import):
     assert not Meeting.objects.exists() and not Location.objects.exists()
 
 
-def test_an_import_interrupted_midway_leaves_the_database_as_it_was(
-    db, run_import, sample_feed, write_feed, snapshot
-):
-    records = sample_feed()
-    run_import(write_feed(records), label="intergroup")
-    before = snapshot()
+def changed_feed(records):
+    """The sample feed with one time changed, one meeting gone and one new place to geocode."""
     records[0]["time"] = "19:15"
     del records[2]  # night-owls vanishes
     records.append(
@@ -57,15 +55,47 @@ def test_an_import_interrupted_midway_leaves_the_database_as_it_was(
             "address": "1 Main St",
         }
     )
+    return records
+
+
+def test_an_import_interrupted_while_writing_leaves_the_database_as_it_was(
+    db, run_import, sample_feed, write_feed, snapshot
+):
+    records = sample_feed()
+    run_import(write_feed(records), label="intergroup")
+    before = snapshot()
     seen_midway = []
 
-    class Interrupting(Geocoder):
-        def geocode(self, query, **kwargs):
-            # By now the import has begun writing: the vanished meeting is deactivated.
+    def interrupt(execute, sql, params, many, context):
+        # The history is written last: by then the meetings have been written.
+        if sql.lstrip().upper().startswith("INSERT") and "django_admin_log" in sql:
             seen_midway.append(Meeting.objects.get(external_id="night-owls").is_active)
             raise KeyboardInterrupt  # The operator presses Ctrl-C.
+        return execute(sql, params, many, context)
 
-    with pytest.raises(KeyboardInterrupt):
-        run_import(write_feed(records, "v2.json"), label="intergroup", geocoder=Interrupting())
+    with pytest.raises(KeyboardInterrupt), connection.execute_wrapper(interrupt):
+        run_import(write_feed(changed_feed(records), "v2.json"), label="intergroup")
     assert seen_midway == [False]
     assert snapshot() == before
+
+
+def test_geocoding_happens_before_the_write_transaction_opens(
+    db, run_import, sample_feed, write_feed
+):
+    records = sample_feed()
+    run_import(write_feed(records), label="intergroup")
+    # The test itself runs in a transaction: count the import's own atomic blocks beyond it.
+    outside = len(connection.atomic_blocks)
+    depths = []
+
+    class Watching(Geocoder):
+        def geocode(self, query, **kwargs):
+            depths.append(len(connection.atomic_blocks) - outside)
+            return GeoLocation(query, (46.78, -92.1), {})
+
+    report = run_import(
+        write_feed(changed_feed(records), "v2.json"), label="intergroup", geocoder=Watching()
+    )
+    assert depths and not any(depths)
+    assert report.created == 1 and report.deactivated == 1
+    assert report.lock_seconds is not None and "Write lock held" in str(report)

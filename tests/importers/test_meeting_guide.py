@@ -2,6 +2,7 @@
 
 from datetime import time
 
+import pytest
 from django.urls import reverse
 
 from groups.models import Attendance, Location, Meeting
@@ -212,3 +213,17 @@ def test_export_then_import_into_an_empty_database_gives_the_same_listings(
 
     assert listing() == expected
     assert Location.objects.count() == locations
+
+
+@pytest.mark.parametrize("approximate", ["yes", "YES", True])
+def test_an_online_meetings_approximate_area_is_not_a_location(
+    db, run_import, write_feed, approximate
+):
+    record = {
+        "name": "Online", "slug": "online", "day": 1, "time": "19:00",
+        "timezone": "America/Chicago", "conference_url": "https://zoom.us/j/1",
+        "formatted_address": "Chicago, IL, USA", "approximate": approximate,
+    }  # fmt: skip
+    run_import(write_feed([record]))
+    meeting = Meeting.objects.get()
+    assert meeting.attendance == "online" and meeting.location is None

@@ -55,3 +55,24 @@ def test_csv_export_imports_back(client, make_meeting, make_location, tmp_path, 
     phone_in = Meeting.objects.get(name="Phone In")
     assert phone_in.conference_phone == "+15035550100"  # The spreadsheet quote is taken off.
     assert phone_in.attendance == Attendance.HYBRID and codes(phone_in) == ["BE", "O"]
+
+
+def test_the_12_step_meeting_list_template_imports(db, run_import, codes):
+    from groups.models import Group
+
+    report = run_import("tsml-template.csv", file_type="csv")
+    assert report.created == 4 and report.rejected == []
+    after_work = Meeting.objects.get(external_id="after-work-topic-meeting")
+    assert (after_work.weekday, after_work.start_time) == (1, time(18, 0))
+    assert codes(after_work) == ["O", "X"]
+    location = after_work.location
+    assert (location.name, location.address, location.city, location.region) == (
+        "Saturday Nite Live", "2634 Union Ave", "San Jose", "CA",
+    )  # fmt: skip
+    assert location.postal_code == "95124" and location.country == "US"
+    assert after_work.group == Group.objects.get(name="Saturday Nite Live")
+    tgif = Meeting.objects.get(external_id="t-g-i-f")
+    assert (tgif.weekday, tgif.end_time) == (5, time(20, 30))
+    book = Meeting.objects.get(external_id="underground-book-study")
+    assert book.attendance == "hybrid" and codes(book) == ["B", "M", "O"]
+    assert "Temporary Closure" in book.notes  # Not a type here: kept in the notes.

@@ -188,3 +188,35 @@ def test_places_are_shared_rather_than_duplicated(db, make_location, run_import)
     run_import("bmlt.json", file_type="bmlt")
     assert Meeting.objects.get(external_id="1201").location == hall
     assert Location.objects.count() == 2  # Trinity Hall and the new Grace Church.
+
+
+def test_named_groups_are_read_and_shared(db, run_import, sample_feed, write_feed, programs):
+    from groups.models import Group
+
+    records = sample_feed()
+    for record in records[:2]:
+        record.update(group="Clean Start Group", group_notes="Business meeting first Monday.")
+    report = run_import(write_feed(records), label="intergroup")
+    group = Group.objects.get()
+    assert (group.program, group.name) == (programs["na"], "Clean Start Group")
+    assert group.notes == "Business meeting first Monday."
+    assert report.groups_created == 1
+    assert group.meetings.count() == Meeting.objects.filter(group__isnull=False).count() >= 2
+    records[0]["group_notes"] = "Business meeting last Monday."
+    report = run_import(write_feed(records, "v2.json"), label="intergroup")
+    group.refresh_from_db()
+    assert group.notes == "Business meeting last Monday." and report.groups_created == 0
+
+
+def test_room_codes_are_dropped_from_online_meetings_and_reported(
+    db, run_import, write_feed, codes
+):
+    record = {
+        "name": "Online Candle", "slug": "online-candle", "day": 1, "time": "20:00",
+        "timezone": "America/Chicago", "conference_url": "https://zoom.us/j/1",
+        "types": ["X", "CAN", "D"],
+    }  # fmt: skip
+    report = run_import(write_feed([record]))
+    meeting = Meeting.objects.get()
+    assert meeting.attendance == "online" and codes(meeting) == ["D"]
+    assert "In-person codes dropped from online-only meetings: CAN (1), X (1)" in str(report)

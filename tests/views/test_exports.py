@@ -56,7 +56,12 @@ def test_feed_gives_meeting_guide_fields(client, feed_meetings):
         record["country"],
     ) == ("1025 NW 21st Ave", "Portland", "OR", "97209", "US")
     assert (record["latitude"], record["longitude"]) == (45.5234, -122.6762)
-    assert record["group"] == "Narcotics Anonymous"
+    assert "group" not in record  # No named group: the program is the entity.
+    assert record["entity"] == "Narcotics Anonymous"
+    assert record["entity_url"] == "https://na.org/"  # The program's own site.
+    assert record["feedback_url"] == f"http://testserver/meetings/{clean_start.slug}/suggest/"
+    assert record["approximate"] == "no"
+    assert record["regions"] == ["United States", "Oregon", "Portland"]
     assert record["url"] == f"http://testserver/meetings/{clean_start.slug}/"
     assert "conference_url" not in record
     expected = max(clean_start.updated, clean_start.location.updated).astimezone(UTC)
@@ -67,13 +72,20 @@ def test_feed_gives_meeting_guide_fields(client, feed_meetings):
 def test_feed_online_secular_meeting(client, feed_meetings):
     records = {record["slug"]: record for record in get_feed(client).json()}
     record = records[feed_meetings["smart"].slug]
-    assert record["types"] == ["EN", "TOOLS", "A"]
+    # SMART Tools has no Meeting Guide code: TSML UI would drop it without a word, so the notes
+    # name it.
+    assert record["types"] == ["EN", "A"]
+    assert record["notes"].endswith("Formats: SMART Tools.")
     assert (record["day"], record["time"], record["end_time"]) == (6, "23:30", "00:30")
     assert record["conference_url"] == "https://zoom.example.org/j/1"
     assert record["conference_url_notes"] == "Passcode: hope"
     assert record["conference_phone"] == "+16465588656"
     assert record["attendance_option"] == "online"
-    assert "address" not in record and "latitude" not in record
+    assert "address" not in record and "latitude" not in record and "location" not in record
+    # Listed by TSML UI only with some address: the city of its time zone, marked approximate.
+    assert record["approximate"] == "yes"
+    assert record["formatted_address"] == "New York City, NY, US"
+    assert record["regions"] == ["United States", "New York", "New York City"]
 
 
 def test_feed_leaves_out_samples_and_inactive_meetings(client, feed_meetings):
@@ -141,8 +153,9 @@ def test_feed_queries_do_not_grow_with_meetings(
 ):
     for n in range(10):
         make_meeting(name=f"Extra {n}", formats=["O", "BE"])
-    # Version aggregate, meetings with program and place, their formats.
-    with django_assert_max_num_queries(3):
+    # Version aggregate, meetings with program, place and group, their formats, and the city of
+    # the one time zone of online meetings without a place.
+    with django_assert_max_num_queries(4):
         assert len(get_feed(client).json()) == 12
 
 
@@ -165,9 +178,13 @@ def test_every_feed_type_code_is_in_the_spec_or_documented_as_ours(
         make_meeting(program=programs[slug], name=f"All formats {slug}", formats=every_format)
     for language in ["en", "es", "fr", "pt", "ja"]:
         make_meeting(name=f"In {language}", language=language)
-    codes = {code for record in get_feed(client).json() for code in record["types"]}
-    assert len(codes) >= len(every_format)
-    assert codes - spec_type_codes(data_dir) <= ours
+    records = get_feed(client).json()
+    codes = {code for record in records for code in record["types"]}
+    assert len(codes) >= len(every_format) - len(ours)
+    # Readers drop codes they do not know: ours go out as their nearest code and by name.
+    assert codes <= spec_type_codes(data_dir)
+    notes = " ".join(record.get("notes", "") for record in records)
+    assert all(term.name in notes for term in FORMATS if term.ours)
     # Our own codes never take a code the spec has adopted or proposed.
     assert not ours & spec_type_codes(data_dir)
     assert Format.objects.filter(code__in=ours, is_meeting_guide=False).count() == len(ours)

@@ -539,3 +539,70 @@ def test_searched_places_are_not_logged(client, make_meeting, caplog):
     client.get(reverse("groups:meeting_list"), {"q": "Nowhereville"})
     client.get(reverse("groups:meetings_ics"), {"q": "Portland, OR"})
     assert "Portland" not in caplog.text and "Nowhereville" not in caplog.text
+
+
+# Named groups and venues
+
+
+def test_a_group_page_lists_only_its_active_meetings(client, make_meeting, programs):
+    from groups.models import Group
+
+    group = Group.objects.create(
+        program=programs["na"], name="Clean Start Group", notes="Est. 1990"
+    )
+    monday = make_meeting(name="Clean Start Monday", group=group, weekday=1)
+    make_meeting(name="Clean Start Friday", group=group, weekday=5)
+    make_meeting(name="Stopped", group=group, is_active=False)
+    make_meeting(name="Another Group's Meeting")
+    response = client.get(reverse("groups:group", args=[group.slug]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.index("Clean Start Monday") < page.index("Clean Start Friday")
+    assert "Stopped" not in page and "Another Group" not in page and "Est. 1990" in page
+    meeting_page = client.get(monday.get_absolute_url()).content.decode()
+    assert f'href="{group.get_absolute_url()}"' in meeting_page
+
+
+def test_a_group_contact_stays_private_unless_ticked(client, programs):
+    from groups.models import Group
+
+    group = Group.objects.create(
+        program=programs["na"], name="Quiet Group", email="secretary@example.org"
+    )
+    url = reverse("groups:group", args=[group.slug])
+    assert "secretary@example.org" not in client.get(url).content.decode()
+    group.contact_is_public = True
+    group.save()
+    assert "secretary@example.org" in client.get(url).content.decode()
+
+
+def test_a_venue_page_lists_the_meetings_held_there(client, make_meeting, make_location):
+    hall = make_location(name="Trinity Hall", region="40", country="JP", city="Kita")
+    here = make_meeting(name="Held Here", location=hall)
+    make_meeting(name="Online From Here", location=hall, attendance="online")
+    response = client.get(reverse("groups:location", args=[hall.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Held Here" in page and "Online From Here" not in page
+    assert "Kita, Tokyo" in page and ", 40" not in page
+    assert (
+        f'href="{hall.get_absolute_url()}"' in client.get(here.get_absolute_url()).content.decode()
+    )
+
+
+def test_an_online_meeting_page_tells_of_no_room(client, make_meeting, make_location):
+    hall = make_location(name="Secret Room", directions="Knock twice.")
+    meeting = make_meeting(attendance="online", location=hall, formats=["X", "D"])
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "wheelchair" not in page.lower()
+    assert "Knock twice" not in page and "Secret Room" not in page
+    assert "Hosted from Portland, OR" in page
+    assert "Discussion" in page
+
+
+def test_result_cards_name_the_region(client, make_meeting, make_location):
+    kita = make_location(name="Kita Hall", city="Kita", region="40", country="JP",
+                         latitude=35.7528, longitude=139.7336, timezone="Asia/Tokyo")  # fmt: skip
+    make_meeting(name="Tokyo Hope", location=kita)
+    page = client.get(reverse("groups:meeting_list"), {"lat": "35.75", "lng": "139.73"}).text
+    assert "Kita Hall, Kita, Tokyo" in page and "Kita, 40" not in page

@@ -2,7 +2,13 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from groups import rules
-from groups.importers import FILE_TYPES, ImportRejected, SourceError, import_meetings
+from groups.importers import (
+    FILE_TYPES,
+    DeactivationHeld,
+    ImportRejected,
+    SourceError,
+    import_meetings,
+)
 from groups.search.queryset import refresh_planner_statistics
 from groups.vocabulary import PROGRAMS
 
@@ -40,13 +46,29 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Report what would change; save nothing."
         )
         parser.add_argument(
+            "--confirm",
+            action="store_true",
+            help="Deactivate what the source no longer lists even when that is more than a "
+            "quarter of its meetings (and more than ten); without it such an import stops.",
+        )
+        parser.add_argument(
             "--skip-invalid",
             action="store_true",
             help="Import the valid records and list the rejected ones, instead of stopping.",
         )
 
     def handle(
-        self, *args, source, program, file_type, label, timezone, dry_run, skip_invalid, **options
+        self,
+        *args,
+        source,
+        program,
+        file_type,
+        label,
+        timezone,
+        dry_run,
+        skip_invalid,
+        confirm,
+        **options,
     ):
         if timezone:
             try:
@@ -62,9 +84,13 @@ class Command(BaseCommand):
                 default_timezone=timezone,
                 skip_invalid=skip_invalid,
                 dry_run=dry_run,
+                confirm=confirm,
             )
         except SourceError as error:
             raise CommandError(str(error)) from error
+        except DeactivationHeld as held:
+            self.stdout.write(str(held.report))
+            raise CommandError(f"{held}  Check the source, then use --confirm.") from None
         except ImportRejected as rejected:
             self.stdout.write(str(rejected.report))
             raise CommandError(

@@ -1,0 +1,78 @@
+"""Admin for sources that keep themselves current (superusers only: a source fetches the URL it
+is given). The run history is on each source's page; "check now" runs the selected sources."""
+
+from django.contrib import admin
+
+from groups.importers.sync import sync_source
+from groups.models import Source, SourceRun
+
+
+def is_superuser(request):
+    return request.user.is_active and request.user.is_superuser
+
+
+class SuperuserOnly:
+    def has_module_permission(self, request):
+        return is_superuser(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_superuser(request)
+
+    def has_add_permission(self, request, obj=None):
+        return is_superuser(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_superuser(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_superuser(request)
+
+
+class SourceRunInline(SuperuserOnly, admin.TabularInline):
+    model = SourceRun
+    fields = ["started", "status", "created", "updated", "deactivated", "rejected", "report"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    verbose_name_plural = "runs, newest first"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Source)
+class SourceAdmin(SuperuserOnly, admin.ModelAdmin):
+    list_display = ["label", "program", "file_type", "every_hours", "enabled", "last_checked",
+                    "last_status"]  # fmt: skip
+    list_filter = ["program", "enabled", "file_type"]
+    list_select_related = ["program"]
+    search_fields = ["label", "url"]
+    readonly_fields = ["last_checked", "etag", "last_modified"]
+    fields = ["label", "url", "file_type", "program", "default_timezone", "every_hours",
+              "enabled", "last_checked", "etag", "last_modified"]  # fmt: skip
+    inlines = [SourceRunInline]
+    actions = ["check_now", "confirm_held"]
+
+    @admin.display(description="last run")
+    def last_status(self, source):
+        run = source.last_run
+        return run.get_status_display() if run else "never run"
+
+    def _run(self, request, queryset, confirm):
+        for source in queryset.select_related("program"):
+            run = sync_source(source, confirm=confirm)
+            self.message_user(request, f"{source}: {run.get_status_display()}.")
+
+    @admin.action(description="Check now: fetch and import the selected sources")
+    def check_now(self, request, queryset):
+        self._run(request, queryset, confirm=False)
+
+    @admin.action(
+        description="Confirm the held deactivation: import the selected sources as they are"
+    )
+    def confirm_held(self, request, queryset):
+        self._run(request, queryset, confirm=True)

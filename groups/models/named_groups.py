@@ -1,0 +1,65 @@
+"""Named groups: the home group that holds meetings (several a week, perhaps in several places).
+
+One idea, one name: the *program* is the fellowship (NA, SMART Recovery); a *group* is the named
+home group inside it ("Clean Start Group") that the Meeting Guide spec calls ``group``.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+from groups import rules
+from groups.models.fields import LineField, NotesField
+from groups.models.programs import Program
+
+
+class Group(models.Model):
+    """A home group of one program, holding one or more of its meetings."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="groups")
+    name = LineField(max_length=200, help_text="As the group calls itself: “Clean Start Group”.")
+    slug = models.SlugField(max_length=220, unique=True, help_text="Its page's web address.")
+    notes = NotesField(blank=True, help_text="Shown on the group's page and its meetings' pages.")
+    website = models.URLField(blank=True, validators=[rules.validate_single_line])
+    email = models.EmailField(blank=True, validators=[rules.validate_single_line])
+    phone = LineField(max_length=40, blank=True)
+    contact_is_public = models.BooleanField(
+        "show website, e-mail and phone",
+        default=False,
+        help_text="Leave unticked to keep them for editors only. Tick only with the group's "
+        "agreement.",
+    )
+    is_sample = models.BooleanField(
+        "sample data", default=False, help_text="Invented for demonstration; not a real group."
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            # Imports find a program's group by its name.
+            models.UniqueConstraint(fields=["program", "name"], name="group_unique_name"),
+            models.CheckConstraint(condition=~Q(name=""), name="group_has_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_group_slug(self.name, self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("groups:group", args=[self.slug])
+
+
+def unique_group_slug(name, pk=None, taken=None):
+    """A web address for a group from its name: "clean-start-group", "-2" if taken."""
+    others = Group.objects.exclude(pk=pk)
+    base = slugify(name)[: rules.SLUG_LENGTH] or "group"
+    slug, n = base, 2
+    while (taken is not None and slug in taken) or others.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
