@@ -3,13 +3,17 @@
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.utils.log import log_response
 
-from groups.rules import control_characters
+from groups import rules
+
+QUERY_REFUSED = "It was in the address, after the “?”: please check the link."
+FORM_REFUSED = "It was in the form sent, and nothing was saved: please remove it and send again."
 
 outage_logger = logging.getLogger("groups.outage")
 
@@ -34,31 +38,29 @@ class ControlCharacterMiddleware:
     any control character, line breaks included: every parameter is one line. Form data may carry
     line breaks, which text areas (notes, messages) send; the field's own rule refuses them in a
     one-line field, with a message beside it. A tab passes everywhere. The contents of uploaded
-    files are not form data, and are not looked at here.
+    files are not form data, and are not looked at here. The answer is the rule's own words
+    (groups.rules), saying where the character was.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        found = self.first_found(request.GET, multiline=False)
-        if not found and request.method == "POST":
-            found = self.first_found(request.POST, multiline=True)
-        if found:
-            return HttpResponseBadRequest(
-                f"This request holds a control character (U+{ord(found):04X}), which no address "
-                "or form here accepts. Check the link, or remove it from what you typed.",
-                content_type="text/plain; charset=utf-8",
-            )
+        problem = self.refusal(request.GET, rules.validate_single_line, QUERY_REFUSED)
+        if not problem and request.method == "POST":
+            problem = self.refusal(request.POST, rules.validate_multiline, FORM_REFUSED)
+        if problem:
+            return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
     @staticmethod
-    def first_found(data, multiline):
+    def refusal(data, validate, where):
         for key, values in data.lists():
             for text in (key, *values):
-                found = control_characters(text, multiline=multiline)
-                if found:
-                    return found[0]
+                try:
+                    validate(text)
+                except ValidationError as error:
+                    return f"{error.messages[0]}\n{where}\n"
         return None
 
 

@@ -13,7 +13,7 @@ from groups.models import ChangeRequest
 
 # Control characters in a request
 
-REFUSED = "This request holds a control character"
+REFUSED = "Remove the line break or other control character (U+"
 
 
 @pytest.fixture
