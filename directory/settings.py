@@ -160,7 +160,8 @@ AXES_RESET_ON_SUCCESS = True
 # Trying again while locked out does not lengthen the lock.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Successful sign-ins are not recorded; the log names the username tried, never the password
-# nor the address (those stay in the lockout table, and only until the lock ends).
+# nor the address (the address stays in the attempts table, which drops attempts older than the
+# lockout at every sign-in).
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["ip_address", "user_agent"]
