@@ -32,6 +32,8 @@ def production_env(folder, database_url, **extra):
         DJANGO_SECURE_SSL_REDIRECT="false",
         DJANGO_STATIC_ROOT=str(Path(folder) / "static"),
         DATABASE_URL=database_url,
+        # Mail kept in memory: nothing is sent, and no "mail is off" from every process.
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     )
     env.update(extra)
     return env
