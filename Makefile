@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_MEETINGS ?= 5000
 
-.PHONY: install run serve test bench lint format clean
+.PHONY: install run serve test bench bench-outage bench-suggestions lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,14 @@ bench: install
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.imports
 	$(BIN)/python -m bench.load
+
+# PostgreSQL stopped for 10 s under search load, in a private throwaway cluster (needs initdb).
+bench-outage: install
+	$(BIN)/python -m bench.outage
+
+# 50 suggestions at once over 8 connections: with the database cache, and Redis if REDIS_URL is set.
+bench-suggestions: install
+	$(BIN)/python -m bench.suggestions
 
 lint: install
 	$(BIN)/ruff check .

@@ -6,9 +6,12 @@ secret key or host list then stops the process rather than running with an unsaf
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,12 +53,17 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_filters",
+    "axes",
+    "csp",
     "groups",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "groups.middleware.PermissionsPolicyMiddleware",
+    "groups.middleware.ControlCharacterMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,6 +71,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+    # Last, so it is the first to see an exception from a view or its template.
+    "groups.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "directory.urls"
@@ -100,6 +111,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server out of reach fails the request within seconds (a 503 page) instead of holding a
+    # worker until the operating system gives up; ?connect_timeout=N in DATABASE_URL overrides.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 # Searches and feeds may read from a replica (groups/databases.py); writes and admin never do.
 if os.environ.get("DATABASE_REPLICA_URL"):
@@ -114,21 +129,61 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The database cache is shared by every gunicorn worker without another service to run.
-CACHES = {
-    "default": {
+# The shared cache (rate limits, network geocoder answers): Redis when REDIS_URL is set, else the
+# database cache, which every gunicorn worker shares without another service to run.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    SHARED_CACHE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # A Redis out of reach fails the request in seconds; the rate limits then refuse it.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+else:
+    SHARED_CACHE = {
         "BACKEND": os.environ.get(
             "DJANGO_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"
         ),
         "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "django_cache"),
-    },
+    }
+    if SHARED_CACHE["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+        # Past MAX_ENTRIES it deletes a third of its rows, live rate-limit counts among them;
+        # the default of 300 is ten slots each for only thirty clients.
+        SHARED_CACHE["OPTIONS"] = {"MAX_ENTRIES": 100_000}
+CACHES = {
+    "default": SHARED_CACHE,
     # Rendered page fragments that are the same for every visitor, kept in each process.
     "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
 
+# Signing in (django-axes): after DJANGO_LOGIN_FAILURE_LIMIT failures in a row, one username from
+# one client address is refused, even with the right password, for DJANGO_LOGIN_LOCKOUT_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # First: refuses a locked-out pair before any check.
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "groups.throttle.client_address"  # The one reader of X-Forwarded-For.
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+# Trying again while locked out does not lengthen the lock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Successful sign-ins are not recorded; the log names the username tried, never the password
+# nor the address (the address stays in the attempts table, which drops attempts older than the
+# lockout at every sign-in).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["ip_address", "user_agent"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # OWASP ASVS 2.1.1: at least 12 characters.
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -156,8 +211,13 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+# Mail to editors about suggestions. Without DJANGO_EMAIL_BACKEND, development prints it to the
+# console; production sends none and says so once at start (groups.apps): printed, each message
+# and the submitter's address would end up in the server's log.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.dummy.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "directory@localhost")
 
@@ -165,9 +225,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "directory@loca
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+if not DEBUG:
+    # Browsers keep a __Host- cookie to HTTPS and to this very host (no subdomain can set it).
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
+# Preloading is hard to undo (browsers ship the list for months): asked for, never assumed.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "not preloaded": a choice, made above.
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
 )
@@ -183,6 +250,10 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
+        # The site's own lines (outages, failed mail, mail off); never a visitor's data.
+        "groups": {"handlers": ["console"], "level": "INFO"},
+        # One line for each failed sign-in and each lockout.
+        "axes": {"handlers": ["console"], "level": "WARNING"},
     },
 }
 
@@ -205,3 +276,37 @@ SOURCE_MAX_BYTES = int(os.environ.get("DJANGO_SOURCE_MAX_MB", "50")) * 1024 * 10
 # Map tiles: no URL, no map and no outside request.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+
+
+def tile_origin(url):
+    """The origin a tile URL template loads from: https://{s}.tile.example.org/... gives
+    https://*.tile.example.org."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Content-Security-Policy (django-csp): everything from the site itself, scripts and styles only
+# from its static files (no inline script, style or handler in any template), images also as
+# data: URLs (Leaflet's blank tile), and from the tile server when a map is configured.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *filter(None, [tile_origin(MAP_TILE_URL)])],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# The browser may locate the visitor for this site ("use my location", on request) and nothing
+# else: no camera, microphone, payment or device access for the site or anything it embeds.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=(self)" if feature == "geolocation" else f"{feature}=()"
+    for feature in [
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+        "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment",
+        "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    ]
+)  # fmt: skip

@@ -1,5 +1,10 @@
+import logging
+
 from django.apps import AppConfig
+from django.conf import settings
 from django.db.models.signals import post_migrate
+
+MAIL_OFF = "django.core.mail.backends.dummy.EmailBackend"
 
 
 class GroupsConfig(AppConfig):
@@ -8,6 +13,11 @@ class GroupsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(analyze_after_migrate, sender=self)
+        if settings.EMAIL_BACKEND == MAIL_OFF:
+            logging.getLogger("groups").warning(
+                "Mail is off: editors are not e-mailed about suggestions, which wait for them in "
+                "admin. Set DJANGO_EMAIL_BACKEND to send it."
+            )
 
 
 def analyze_after_migrate(sender, using, **kwargs):

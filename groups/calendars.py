@@ -3,11 +3,16 @@
 DTSTART carries the meeting's TZID and wall-clock time, and the calendar carries a VTIMEZONE for
 every zone it uses, so calendar apps keep the meeting at 19:00 local time across daylight-saving
 changes instead of drifting by an hour.
+
+Every value goes in through icalendar's value types (text as ``vText``, which escapes line breaks,
+commas and semicolons): even a name stored before control characters were refused at input cannot
+end a content line early or start a property of its own. ``add()`` alone would write a property
+it has no type for, such as X-WR-CALNAME, raw.
 """
 
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText, vUri
 
 from groups import schedule
 
@@ -25,21 +30,21 @@ def meeting_event(meeting, page_url, domain, now):
     end = start + timedelta(minutes=schedule.duration_minutes(meeting.start_time, meeting.end_time))
 
     event = Event()
-    event.add("uid", f"meeting-{meeting.pk}@{domain}")
+    event.add("uid", vText(f"meeting-{meeting.pk}@{domain}"))
     event.add("dtstamp", now.astimezone(UTC))
-    event.add("summary", f"{meeting.name} ({meeting.program.short_name})")
+    event.add("summary", vText(f"{meeting.name} ({meeting.program.short_name})"))
     event.add("dtstart", start)
     event.add("dtend", end)
     event.add("rrule", {"freq": "weekly", "byday": ICAL_WEEKDAYS[meeting.weekday]})
-    event.add("url", page_url)
+    event.add("url", vUri(page_url))
     if meeting.venue:
         location = meeting.venue
-        event.add("location", f"{location.name}, {location.formatted_address}")
+        event.add("location", vText(f"{location.name}, {location.formatted_address}"))
         if location.has_coordinates:
             event.add("geo", (location.latitude, location.longitude))
     elif meeting.conference_url:
-        event.add("location", meeting.conference_url)
-    event.add("description", describe(meeting, page_url))
+        event.add("location", vText(meeting.conference_url))
+    event.add("description", vText(describe(meeting, page_url)))
     return event
 
 
@@ -61,7 +66,7 @@ def calendar_for(meetings, url_for, domain, now, name="Meetings"):
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", vText(name))
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting, url_for(meeting), domain, now))
     calendar.add_missing_timezones()

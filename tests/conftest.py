@@ -9,9 +9,12 @@ from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, Thread
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from groups.forms import SuggestionForm
@@ -26,6 +29,31 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # The gazetteer is read-only reference data: load it once for the whole run.
     with django_db_blocker.unblock():
         call_command("load_gazetteer", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fresh_shared_cache():
+    """An empty Redis for each test when the tests run on it (REDIS_URL, in `.ci/run`): the
+    database cache is rolled back with the test database, Redis keeps everything."""
+    if settings.REDIS_URL:
+        caches["default"].clear()
+
+
+@pytest.fixture
+def database_down(transactional_db):
+    """The database made unreachable for real: a closed port, or a file that cannot be opened."""
+    settings_dict = connection.settings_dict
+    saved_settings = dict(settings_dict)
+    # Set the live connection aside (an in-memory SQLite test database must not be closed).
+    saved_connection, connection.connection = connection.connection, None
+    if connection.vendor == "sqlite":
+        settings_dict["NAME"] = "/nonexistent-directory/none.sqlite3"
+    else:
+        settings_dict["PORT"] = "1"
+    yield
+    settings_dict.clear()
+    settings_dict.update(saved_settings)
+    connection.connection = saved_connection
 
 
 @pytest.fixture

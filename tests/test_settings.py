@@ -5,6 +5,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -89,6 +91,71 @@ def test_reading_the_settings_creates_no_folder(tmp_path):
     assert result.stdout.split() == [str(database_folder / "directory.sqlite3"), str(static_root)]
     assert not database_folder.exists() and not static_root.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+POLICY = (
+    "import json; from django.conf import settings as s; "
+    "print(json.dumps({'img': s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'], "
+    "'preload': s.SECURE_HSTS_PRELOAD, 'hsts': s.SECURE_HSTS_SECONDS}))"
+)
+
+
+def test_the_tile_server_is_allowed_images_only_when_configured():
+    assert json.loads(run(POLICY).stdout)["img"] == ["'self'", "data:"]
+    tiles = run(POLICY, MAP_TILE_URL="https://{s}.tiles.example.org:8443/{z}/{x}/{y}.png")
+    assert json.loads(tiles.stdout)["img"] == [
+        "'self'",
+        "data:",
+        "https://*.tiles.example.org:8443",
+    ]
+
+
+def test_hsts_stays_on_in_production_and_preload_is_opt_in():
+    production = json.loads(run(POLICY, **PRODUCTION).stdout)
+    assert production["hsts"] == 31536000 and production["preload"] is False
+    opted_in = json.loads(run(POLICY, DJANGO_HSTS_PRELOAD="true", **PRODUCTION).stdout)
+    assert opted_in["preload"] is True
+
+
+MAIL = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "from django.core.mail import send_mail; print(s.EMAIL_BACKEND); "
+    "send_mail('Suggestion to review', 'From jo@example.org: the hall moved.', None, "
+    "['editor@example.org'])"
+)
+
+
+def test_production_without_a_mail_server_says_mail_is_off_once_and_sends_nothing():
+    result = run(MAIL, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.core.mail.backends.dummy.EmailBackend"
+    assert result.stderr.count("Mail is off") == 1
+    assert "jo@example.org" not in result.stdout + result.stderr
+
+
+def test_a_configured_mail_backend_is_used_and_mail_is_not_said_to_be_off():
+    backend = "django.core.mail.backends.locmem.EmailBackend"
+    result = run(MAIL, DJANGO_EMAIL_BACKEND=backend, **PRODUCTION)
+    assert result.stdout.strip() == backend and "Mail is off" not in result.stderr
+
+
+def test_production_cookies_are_host_only_and_https_only():
+    code = (
+        "import json; from django.conf import settings as s; print(json.dumps(["
+        "s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
+        " s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_DOMAIN, s.SESSION_COOKIE_PATH]))"
+    )
+    assert json.loads(run(code, **PRODUCTION).stdout) == [
+        "__Host-sessionid", "__Host-csrftoken", True, True, True, None, "/"
+    ]  # fmt: skip
+    # Development over plain HTTP keeps the plain names (a __Host- cookie needs HTTPS).
+    assert json.loads(run(code).stdout)[:2] == ["sessionid", "csrftoken"]
+
+
+def test_passwords_are_at_least_twelve_characters(db):
+    with pytest.raises(ValidationError, match="at least 12 characters"):
+        validate_password("Qx7!mLp2#vR")
+    validate_password("Qx7!mLp2#vRz")
 
 
 def test_sqlite_readers_never_wait_for_a_writer(tmp_path, django_db_blocker):

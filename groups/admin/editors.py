@@ -2,11 +2,13 @@
 
 A staff user listed among a program's editors may view, add and change that program's meetings,
 and the locations those meetings use, plus locations they added themselves that no meeting uses
-yet (a venue they are about to fill). Every queryset, foreign-key choice, autocomplete and inline
-is limited the same way, so another program's listing is not found even by its URL. Being an
-editor is the permission: no Django model permissions need granting. Only superusers see
-everything, change programs and formats, and delete (volunteers deactivate instead, so nothing
-is lost by a wrong click).
+yet (a venue they are about to fill). A location that another program's meetings also use is
+read-only to them (a change would move those meetings too): they give their own meetings a copy
+of it to change instead. Every queryset, foreign-key choice, autocomplete and inline is limited
+the same way, so another program's listing is not found even by its URL. Being an editor is the
+permission: no Django model permissions need granting. Only superusers see everything, change
+programs and formats, and delete (volunteers deactivate instead, so nothing is lost by a wrong
+click).
 """
 
 from django.contrib.admin.models import ADDITION, LogEntry
@@ -14,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import BigIntegerField, Exists, OuterRef, Q
 from django.db.models.functions import Cast
 
-from groups.models import Location, Meeting
+from groups.models import Location, Meeting, Program
 
 
 def editor_program_ids(request):
@@ -59,6 +61,38 @@ def editable_locations(request, queryset=None):
     unused = ~Exists(Meeting.objects.filter(location=OuterRef("pk")))
     return queryset.filter(
         Q(pk__in=meetings.values("location_id")) | (Q(pk__in=added_by_user) & unused)
+    )
+
+
+def changeable_locations(request, queryset):
+    """The locations of ``queryset`` the user may change: none of their meetings is another
+    program's (a superuser may change them all)."""
+    ids = editor_program_ids(request)
+    if ids is None:
+        return queryset
+    others = Meeting.objects.filter(location=OuterRef("pk")).exclude(program__in=ids)
+    return queryset.exclude(Exists(others))
+
+
+def may_change_location(request, location):
+    """Whether the user may change ``location`` (asked several times a page: kept per request)."""
+    known = request.__dict__.setdefault("_changeable_location_ids", {})
+    if location.pk not in known:
+        only_this = Location.objects.filter(pk=location.pk)
+        known[location.pk] = changeable_locations(request, only_this).exists()
+    return known[location.pk]
+
+
+def other_programs(request, location):
+    """The programs meeting at ``location`` that the user does not edit, by name."""
+    ids = editor_program_ids(request)
+    if ids is None:
+        return Program.objects.none()
+    return (
+        Program.objects.filter(meetings__location=location)
+        .exclude(pk__in=ids)
+        .distinct()
+        .order_by("name")
     )
 
 

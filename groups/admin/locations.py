@@ -1,16 +1,24 @@
 """Admin for locations (where meetings are held) and the gazetteer's places."""
 
 from django.contrib import admin, messages
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 from geopy.exc import GeopyError
 
 from groups.admin.editors import (
     EditorPermissions,
+    changeable_locations,
     editable_locations,
     editor_program_ids,
     limit_to_editor,
+    may_change_location,
+    other_programs,
 )
 from groups.geocoding import Precision, fill_time_zone, locate
-from groups.history import record_changes
+from groups.history import ADDITION, record_change, record_changes
 from groups.models import Location, Meeting, Place
 
 
@@ -78,6 +86,48 @@ class LocationAdmin(EditorPermissions, admin.ModelAdmin):
             queryset = editable_locations(request, queryset)
         return queryset, may_have_duplicates
 
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        # A venue other programs meet at is theirs too: changing it would move their meetings.
+        return obj is None or may_change_location(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and not may_change_location(request, obj):
+            context["other_programs"] = [program.name for program in other_programs(request, obj)]
+            context["copy_url"] = reverse("admin:groups_location_copy", args=[obj.pk])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        copy = self.admin_site.admin_view(require_POST(self.copy_view))
+        urls = [path("<int:object_id>/copy/", copy, name="groups_location_copy")]
+        return urls + super().get_urls()
+
+    def copy_view(self, request, object_id):
+        """Move the user's meetings here to a copy of the location, which they may then change."""
+        location = self.get_object(request, object_id)
+        moved = list(limit_to_editor(request, location.meetings.all())) if location else []
+        if not moved:
+            raise Http404("No meeting of yours is held at this location.")
+        with transaction.atomic():
+            copy = location.copy()
+            copy.save()
+            Meeting.objects.filter(pk__in=[m.pk for m in moved]).update(
+                location=copy, updated=timezone.now()
+            )
+            record_change(
+                request.user, copy, f"Copied from “{location}” (#{location.pk}).", action=ADDITION
+            )
+            record_changes(
+                request.user, moved, f"Moved to #{copy.pk}, a copy of “{location}” to change."
+            )
+        self.message_user(
+            request,
+            f"This is a copy of “{location}” for your {len(moved)} meeting(s) there. Change it "
+            "here: the other programs' meetings keep the original.",
+        )
+        return HttpResponseRedirect(reverse("admin:groups_location_change", args=[copy.pk]))
+
     @admin.display(boolean=True, description="on the map")
     def has_coordinates(self, location):
         return location.has_coordinates
@@ -123,6 +173,15 @@ class LocationAdmin(EditorPermissions, admin.ModelAdmin):
 
     @admin.action(description="Look up coordinates for the selected locations")
     def geocode_selected(self, request, queryset):
+        shared = queryset.count() - changeable_locations(request, queryset).count()
+        if shared:
+            self.message_user(
+                request,
+                f"Left {shared} location(s) alone that other programs also meet at: make a copy "
+                "for your meetings from the location's page to change it.",
+                messages.WARNING,
+            )
+        queryset = changeable_locations(request, queryset)
         located, missed = [], []
         for location in queryset:
             if location.has_coordinates:

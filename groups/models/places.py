@@ -89,6 +89,12 @@ class Location(models.Model):
     def has_coordinates(self):
         return self.latitude is not None and self.longitude is not None
 
+    def copy(self):
+        """An unsaved copy (address, map position, directions) for some of the meetings here to
+        move to, so that a change to it leaves the others where they are."""
+        fields = [f for f in self._meta.concrete_fields if f.name not in ("id", "updated")]
+        return Location(**{field.attname: getattr(self, field.attname) for field in fields})
+
     @property
     def region_label(self):
         """The region as the address shows it: "OR", "Tokyo"; never a GeoNames number."""

@@ -261,11 +261,7 @@ class ChangeRequest(models.Model):
             location = current
         else:
             # The location is shared (or there is none yet): the others keep the old one.
-            location = Location()
-            if current:
-                for name in PROPOSED_LOCATION_FIELDS + ["directions", "timezone"]:
-                    setattr(location, name, getattr(current, name))
-                location.latitude, location.longitude = current.latitude, current.longitude
+            location = current.copy() if current else Location()
         address_changed = any(
             name in Location.ADDRESS_FIELDS and getattr(location, name) != value
             for name, value in values.items()

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from groups.forms import SuggestionForm
 from groups.models import Meeting
-from groups.throttle import over_limit
+from groups.throttle import CountUnavailable, over_limit
 
 # Each client may send this many in a window; the count lives in Django's cache, which every
 # gunicorn worker shares (the database cache by default).
@@ -41,16 +41,29 @@ def notify_editors(request, change_request):
         logger.exception("Could not email editors about change request %s", change_request.pk)
 
 
+def refusal(request):
+    """(message, status) when this client may not send a suggestion now, else None."""
+    try:
+        if not over_limit(request, "suggest", SUGGESTIONS_PER_WINDOW, SUGGESTION_WINDOW_SECONDS):
+            return None
+    except CountUnavailable:
+        # Refused, not let through uncounted; the form keeps what the visitor typed.
+        return (
+            "We cannot take suggestions just now, so nothing was sent. What you typed is still "
+            "below: please try again in a few minutes.",
+            503,
+        )
+    return ("You have sent many suggestions in a short time. Please try again in an hour.", 429)
+
+
 def suggest(request, meeting=None):
     form = SuggestionForm(request.POST or None, meeting=meeting)
     status = 200
     if request.method == "POST":
-        if over_limit(request, "suggest", SUGGESTIONS_PER_WINDOW, SUGGESTION_WINDOW_SECONDS):
-            form.add_error(
-                None,
-                "You have sent many suggestions in a short time. Please try again in an hour.",
-            )
-            status = 429
+        refused = refusal(request)
+        if refused:
+            message, status = refused
+            form.add_error(None, message)
         elif form.is_valid():
             if not form.is_spam:
                 notify_editors(request, form.save())

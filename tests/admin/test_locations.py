@@ -1,6 +1,7 @@
 """Locations in admin (groups/admin/locations.py): meetings, coordinates looked up on save."""
 
 import pytest
+from django.contrib.admin.models import ADDITION
 
 from groups.models import Location, Meeting
 
@@ -90,3 +91,100 @@ def test_geocode_action_places_locations_without_coordinates(
     assert bare.has_coordinates and bare.timezone == "America/Los_Angeles"
     assert (placed.latitude, placed.longitude) == (10.0, 10.0)
     assert history(bare).get().change_message == "Looked up coordinates from the address."
+
+
+# A location shared by meetings of several programs
+
+
+@pytest.fixture
+def shared_hall(make_meeting, make_location, programs):
+    """An SOS meeting and five NA meetings at one hall."""
+    hall = make_location(name="Shared Hall", address="1 Main St", directions="Side door.")
+    make_meeting(name="SOS Thursday", program=programs["sos"], location=hall, weekday=4)
+    for weekday in range(5):
+        make_meeting(name=f"NA {weekday}", location=hall, weekday=weekday)
+    return hall
+
+
+@pytest.fixture
+def sos_client(client, make_editor):
+    client.force_login(make_editor("sos"))
+    return client
+
+
+def test_an_editor_cannot_change_a_location_other_programs_meet_at(
+    sos_client, shared_hall, admin_url, location_form
+):
+    url = admin_url("location_change", shared_hall.pk)
+    page = sos_client.get(url)
+    assert page.status_code == 200 and page.context["has_change_permission"] is False
+    assert 'name="directions"' not in page.text
+    assert "Narcotics Anonymous also meets here" in page.text
+    assert "Copy it for my meetings" in page.text
+    response = sos_client.post(url, location_form(shared_hall, directions="Front door."))
+    assert response.status_code == 403
+    shared_hall.refresh_from_db()
+    assert shared_hall.directions == "Side door."
+
+
+def test_an_editor_of_every_program_there_may_change_it(
+    client, make_editor, shared_hall, admin_url, location_form
+):
+    client.force_login(make_editor("sos", "na"))
+    url = admin_url("location_change", shared_hall.pk)
+    assert client.get(url).context["has_change_permission"] is True
+    response = client.post(url, location_form(shared_hall, directions="Front door."))
+    assert response.status_code == 302
+    shared_hall.refresh_from_db()
+    assert shared_hall.directions == "Front door."
+
+
+def test_an_editor_gives_their_meetings_a_copy_to_change(
+    sos_client, shared_hall, admin_url, history, messages_of, location_form
+):
+    response = sos_client.post(admin_url("location_copy", shared_hall.pk))
+    copy = Location.objects.exclude(pk=shared_hall.pk).get()
+    assert response.status_code == 302 and response.url == admin_url("location_change", copy.pk)
+    assert any("a copy of" in message for message in messages_of(response))
+    same = ["name", "address", "city", "region", "postal_code", "country", "latitude",
+            "longitude", "timezone", "directions", "is_sample"]  # fmt: skip
+    assert [getattr(copy, f) for f in same] == [getattr(shared_hall, f) for f in same]
+    assert [m.name for m in copy.meetings.all()] == ["SOS Thursday"]
+    assert shared_hall.meetings.count() == 5
+    assert not shared_hall.meetings.filter(program__slug="sos").exists()
+    [added] = history(copy)
+    assert added.action_flag == ADDITION and added.user.username == "sos-editor"
+    moved = copy.meetings.get()
+    assert f"#{copy.pk}" in history(moved).get().change_message
+    # The copy is theirs to change; the original is as it was.
+    response = sos_client.post(
+        admin_url("location_change", copy.pk), location_form(copy, directions="Front door.")
+    )
+    assert response.status_code == 302
+    copy.refresh_from_db()
+    shared_hall.refresh_from_db()
+    assert (copy.directions, shared_hall.directions) == ("Front door.", "Side door.")
+
+
+def test_copying_is_refused_for_a_location_the_editor_has_no_meeting_at(
+    client, make_editor, make_location, make_meeting, admin_url
+):
+    hall = make_location(name="NA Hall")
+    make_meeting(location=hall)
+    client.force_login(make_editor("sos"))
+    response = client.post(admin_url("location_copy", hall.pk))
+    assert response.status_code == 404
+    assert Location.objects.count() == 1
+
+
+def test_the_lookup_action_leaves_a_shared_location_alone(
+    sos_client, shared_hall, admin_url, messages_of
+):
+    Location.objects.filter(pk=shared_hall.pk).update(latitude=None, longitude=None, city="Salem")
+    response = sos_client.post(
+        admin_url("location_changelist"),
+        {"action": "geocode_selected", "_selected_action": [shared_hall.pk]},
+    )
+    shared_hall.refresh_from_db()
+    assert not shared_hall.has_coordinates
+    assert any("other programs also meet at" in message for message in messages_of(response))

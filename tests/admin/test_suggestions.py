@@ -92,6 +92,26 @@ def test_an_invalid_proposal_is_not_applied(admin_client, correction, admin_url)
     assert Meeting.objects.get(pk=correction.meeting_id).attendance == Attendance.IN_PERSON
 
 
+def test_a_proposed_name_with_a_line_break_is_refused_with_a_clear_message(
+    admin_client, correction, admin_url
+):
+    # Stored as it came (create() does not validate); approving judges it by the input rule.
+    correction.proposed = {"name": "Hope\r\nX-INJECTED:1"}
+    correction.save()
+    response = admin_client.post(
+        admin_url("changerequest_changelist"),
+        {"action": "approve_selected", "_selected_action": [correction.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "was not applied: name: Remove the line break or other control character (U+000D)" in (
+        response.text
+    )
+    correction.refresh_from_db()
+    assert correction.is_pending
+    assert Meeting.objects.get(pk=correction.meeting_id).name == "Hope Group"
+
+
 def test_unknown_proposed_fields_are_refused_in_the_form(admin_client, correction, admin_url):
     response = admin_client.post(
         admin_url("changerequest_change", correction.pk),

@@ -8,6 +8,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from groups.models import Meeting
+
 pytestmark = pytest.mark.browser
 
 RESULTS = reverse("groups:meeting_list") + "?q=Portland%2C+OR"
@@ -136,3 +138,36 @@ def test_online_meeting_shows_the_visitors_own_time(browser, live_server, site):
     expect(your_time).to_contain_text(start.strftime("%A"))
     expect(your_time).to_contain_text(start.strftime("%H:%M"))
     context.close()
+
+
+def test_admin_works_under_the_content_security_policy(
+    page, live_server, site, watch, django_user_model
+):
+    django_user_model.objects.create_superuser("root", "root@example.org", "a-long-passphrase-9")
+    Meeting.objects.filter(pk=site["online"].pk).update(is_sample=True)  # Shows the notice.
+    refused = []  # Answers of 400 and over: the sign-in's redirect is not one.
+    page.on("response", lambda response: response.status >= 400 and refused.append(response.url))
+    response = page.goto(live_server.url + reverse("admin:login"))
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    page.get_by_label("Username").fill("root")
+    page.get_by_label("Password").fill("a-long-passphrase-9")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    expect(page.locator(".sample-notice")).to_be_visible()
+    meeting = site["na"]
+    for url in [
+        reverse("admin:groups_meeting_changelist") + "?program__id__exact=1",
+        reverse("admin:groups_meeting_change", args=[meeting.pk]),
+        reverse("admin:groups_meeting_add"),
+        reverse("admin:groups_location_change", args=[meeting.location_id]),
+    ]:
+        page.goto(live_server.url + url)
+        expect(page.locator("#content h1, #content h2").first).to_be_visible()
+    # Scripted widgets ran: the two-box format chooser and the location search.
+    page.goto(live_server.url + reverse("admin:groups_meeting_change", args=[meeting.pk]))
+    expect(page.locator("#id_formats_from")).to_be_visible()
+    page.locator("#id_location + .select2 .select2-selection").click()
+    expect(page.locator(".select2-results__option").first).to_contain_text("Community Hall")
+    # The site has no icon: the browser's own guess at one is the only thing not found.
+    assert [url for url in refused if not url.endswith("/favicon.ico")] == []
+    assert [error for error in watch.errors if "404 (Not Found)" not in error] == []

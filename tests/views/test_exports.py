@@ -17,7 +17,7 @@ from geopy.distance import great_circle
 from icalendar import Calendar
 
 from groups.feeds import CSV_COLUMNS
-from groups.models import Attendance, Format
+from groups.models import Attendance, Format, Location, Meeting
 from groups.views import exports
 from groups.vocabulary import FORMATS
 
@@ -356,3 +356,32 @@ def test_a_kept_csv_follows_a_change_of_the_data(client, make_meeting):
     assert [
         row["name"] for row in read_csv(client.get(reverse("groups:meetings_csv"), params))
     ] == ["After"]
+
+
+# Each breaks a content line or starts a new property if written raw; a lone carriage return
+# is one calendar apps read as a line end.
+STORED_BEFORE_THE_RULE = ["Hope\nGroup", "Hope\rX-INJECTED:1", "Hope\r\nBEGIN:VEVENT"]
+
+
+@pytest.mark.parametrize("name", STORED_BEFORE_THE_RULE)
+def test_a_stored_control_character_cannot_break_or_inject_a_calendar_line(
+    client, make_meeting, name
+):
+    meeting = make_meeting()
+    # Stored before the rule refused control characters: .update() skips validation.
+    Meeting.objects.filter(pk=meeting.pk).update(name=name)
+    Location.objects.filter(pk=meeting.location_id).update(name=name, directions=name)
+    response = client.get(reverse("groups:meeting_ics", args=[meeting.slug]))
+    assert response.status_code == 200
+    # Every line (unfolded) is one known property; no text can end a line or start one.
+    unfolded = re.sub(rb"\r\n[ \t]", b"", response.content)
+    lines = unfolded.split(b"\r\n")
+    assert lines[-1] == b"" and not any(b"\r" in line or b"\n" in line for line in lines)
+    assert not any(line.startswith((b"X-INJECTED", b"BEGIN:VEVENT\\")) for line in lines)
+    assert lines.count(b"BEGIN:VEVENT") == 1
+    calendar = parse_calendar(response)
+    words = name.replace("\r\n", "\n").replace("\r", "\n")
+    assert b"X-WR-CALNAME:" + words.replace("\n", "\\n").encode() in lines
+    [event] = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == f"{words} (NA)"
+    assert "X-INJECTED" not in calendar and "X-INJECTED" not in event

@@ -1,6 +1,8 @@
 """The public suggestion pages through the client (groups/views/suggestions.py)."""
 
 import pytest
+import redis
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -85,12 +87,35 @@ def test_rate_limit_per_client_without_storing_the_address(client, programs, new
     assert ChangeRequest.objects.count() == SUGGESTIONS_PER_WINDOW
     # Another client is not held back by the first.
     assert client.post(url, new_meeting_data, REMOTE_ADDR="198.51.100.2").status_code == 302
-    # The count lives in the shared database cache, keyed by a hash, never by the address.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT cache_key FROM django_cache")
-        keys = [row[0] for row in cursor.fetchall()]
+    # The count lives in the shared cache, keyed by a hash, never by the address.
+    keys = stored_cache_keys()
     assert any("throttle:suggest:" in key for key in keys)
     assert not any("203.0.113.7" in key for key in keys)
+
+
+def stored_cache_keys():
+    """Every key in the shared cache: the database cache's table, or Redis's database."""
+    if settings.REDIS_URL:
+        return [key.decode() for key in redis.Redis.from_url(settings.REDIS_URL).keys("*")]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM django_cache")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cache_that_cannot_count_refuses_and_keeps_what_was_typed(
+    client, programs, new_meeting_data, settings
+):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                    "LOCATION": "no_such_cache_table"},
+    }  # fmt: skip
+    response = client.post(reverse("groups:suggest_meeting"), new_meeting_data)
+    assert response.status_code == 503
+    assert "We cannot take suggestions just now, so nothing was sent." in response.text
+    assert 'value="Salem SMART"' in response.text
+    assert not ChangeRequest.objects.exists()
 
 
 def test_unknown_meeting_is_404(client, db):
