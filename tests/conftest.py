@@ -1,6 +1,7 @@
 """Fixtures shared by the test modules; each package of tests may add its own conftest.py."""
 
 import functools
+import importlib
 import json
 import threading
 import time as clock
@@ -9,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, Thread
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -314,3 +316,16 @@ def feed_records(client):
         return json.loads(b"".join(response.streaming_content))
 
     return records
+
+
+@pytest.fixture
+def committed_vocabulary(transactional_db):
+    """The programs and formats the migrations load, put back for a test that commits.
+
+    A test whose writes other processes must see (a live server, gunicorn) commits them, and the
+    database is emptied after each such test, these rows with it.
+    """
+    seed = importlib.import_module("groups.migrations.0002_programs_and_formats")
+    for slug, fields in seed.PROGRAMS.items():
+        Program.objects.update_or_create(slug=slug, defaults=fields)
+    seed.load_formats(django_apps, None)
