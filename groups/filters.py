@@ -2,8 +2,8 @@
 
 Two kinds of parameter:
 
-- Filters narrow the meetings and nothing else: philosophy, program, attendance, formats,
-  language, day and time of day. Each is a django-filter filter.
+- Filters narrow the meetings and nothing else: keyword, philosophy, program, attendance,
+  formats, language, day and time of day. Each is a django-filter filter.
 - The place, radius, "starting within", preferences and sort are plain fields of the form. They
   feed one call, ``MeetingQuerySet.search``, because distance, time windows and the "best" order
   are built from shared expressions in one query (see groups.search); split into filters of their
@@ -23,9 +23,11 @@ from groups.geocoding import MAX_QUERY_LENGTH, search_geocoder, zone_at
 from groups.models import Attendance, Meeting, Philosophy, Weekday
 from groups.search import geometry, timing
 from groups.search.ranking import Sort
+from groups.text import search_words
 from groups.vocabulary import FORMATS, LANGUAGES, PROGRAMS
 
 UNITS = [("km", "km"), ("mi", "miles")]
+MAX_KEYWORD_LENGTH = 100
 PROGRAM_CHOICES = [(slug, name) for slug, (name, _, _) in PROGRAMS.items()]
 # The long format list is given as a callable: Django deep-copies a list for every form it builds.
 _FORMAT_CHOICES = [(term.code, term.name) for term in FORMATS]
@@ -208,19 +210,31 @@ class MeetingSearchForm(forms.Form):
         return set(self.cleaned_data.get("attendance") or [])
 
     @property
+    def keyword(self):
+        return self.cleaned_data.get("text") or ""
+
+    @property
     def is_searching(self):
-        """True when there is somewhere to search: a place, or online meetings."""
-        return self.point is not None or Attendance.ONLINE in self.attendance
+        """True when there is somewhere to search: a place, online meetings, or a keyword
+        (which finds meetings anywhere)."""
+        return (
+            self.point is not None
+            or Attendance.ONLINE in self.attendance
+            or bool(search_words(self.keyword))
+        )
 
     def search_options(self, now):
         """The keyword arguments of MeetingQuerySet.search for what was asked."""
         data = self.cleaned_data
         soon = data.get("soon")
         attendance = self.attendance
+        # With no place, a keyword still finds local meetings, wherever they are.
+        somewhere = self.point is not None or bool(search_words(self.keyword))
         return {
             "point": self.point,
             "radius_km": self.radius_km,
-            "include_local": not attendance or bool(attendance - {Attendance.ONLINE}),
+            "include_local": somewhere
+            and (not attendance or bool(attendance - {Attendance.ONLINE})),
             "include_online": Attendance.ONLINE in attendance,
             "soon_hours": float(soon) if soon is not None else None,
             "prefer_philosophy": data.get("prefer_philosophy") or "",
@@ -232,6 +246,12 @@ class MeetingSearchForm(forms.Form):
 
 
 class MeetingFilter(django_filters.FilterSet):
+    text = django_filters.CharFilter(
+        label="Meeting or group name",
+        method="filter_text",
+        max_length=MAX_KEYWORD_LENGTH,
+        help_text="Optional: a name, a venue, or a word from the notes.",
+    )
     philosophy = django_filters.ChoiceFilter(
         label="Philosophy",
         field_name="program__philosophy",
@@ -284,6 +304,9 @@ class MeetingFilter(django_filters.FilterSet):
         """Build the form class once; django-filter would build its fields anew per request."""
         fields = {name: filter_.field for name, filter_ in cls.base_filters.items()}
         return type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+
+    def filter_text(self, queryset, name, value):
+        return queryset.matching(value)
 
     def filter_formats(self, queryset, name, codes):
         return queryset.with_formats(codes)

@@ -9,7 +9,6 @@ lookup leaves the machine. It understands what people type into a meeting finder
 import hashlib
 import json
 import re
-import unicodedata
 from collections import defaultdict
 from functools import cache
 from itertools import product
@@ -23,6 +22,8 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location as GeoLocation
 
+from groups.text import normalize
+
 MAX_QUERY_LENGTH = 200
 MAX_CANDIDATES = 8
 
@@ -33,14 +34,6 @@ CA_PROVINCES = {
     "01": "AB", "02": "BC", "03": "MB", "04": "NB", "05": "NL", "07": "NS", "08": "ON",
     "09": "PE", "10": "QC", "11": "SK", "12": "YT", "13": "NT", "14": "NU",
 }  # fmt: skip
-
-
-def normalize(text):
-    """Lower-case, strip accents and punctuation, collapse spaces: how names are matched."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"[^\w\s'-]", " ", text.lower())
-    return " ".join(text.split())
 
 
 @cache

@@ -76,6 +76,13 @@ class Location(models.Model):
     def __str__(self):
         return f"{self.name}, {self.city}"
 
+    def save(self, *args, **kwargs):
+        renaming = not self._state.adding
+        super().save(*args, **kwargs)
+        if renaming:
+            # The venue's name is part of the search text of every meeting held here.
+            self.meetings.refresh_search_text()
+
     @property
     def has_coordinates(self):
         return self.latitude is not None and self.longitude is not None

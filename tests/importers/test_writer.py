@@ -188,3 +188,9 @@ def test_places_are_shared_rather_than_duplicated(db, make_location, run_import)
     run_import("bmlt.json", file_type="bmlt")
     assert Meeting.objects.get(external_id="1201").location == hall
     assert Location.objects.count() == 2  # Trinity Hall and the new Grace Church.
+
+
+def test_imported_meetings_can_be_found_by_keyword(db, run_import):
+    run_import("meeting-guide.json")
+    found = Meeting.objects.matching("st mark's church clean")
+    assert [meeting.external_id for meeting in found] == ["clean-start"]

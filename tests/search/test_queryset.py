@@ -25,3 +25,23 @@ def test_planner_statistics_are_refreshed(meeting_at, portland, north_of):
         else:
             cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'groups_meeting'")
             assert cursor.fetchone()[0] >= 3
+
+
+def test_matching_needs_every_word_in_any_case_or_accent(make_meeting, make_location):
+    from groups.models import Meeting
+
+    clean = make_meeting(name="Clean Start", location=make_location(name="Salón Esperanza"))
+    make_meeting(name="Fresh Start")
+    found = Meeting.objects.matching
+    assert list(found("START clean")) == [clean]
+    assert list(found("esperanza")) == [clean] and list(found("SALON")) == [clean]
+    assert set(found("start")) == set(Meeting.objects.all())
+    assert list(found("clean fresh")) == []
+    # No words: nothing to narrow by.
+    assert found("  ?! ").count() == 2
+
+
+def test_with_no_point_local_meetings_are_found_anywhere(meeting_at, search, north_of, portland):
+    far = meeting_at(north_of(portland, 3000), name="Far Away")
+    assert search(point=None) == [far] and search(point=None)[0].distance_km is None
+    assert search() == []

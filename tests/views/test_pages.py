@@ -174,6 +174,7 @@ PARAMETERS = [
     "sort",
     "page",
     "tz",
+    "text",
 ]
 
 
@@ -542,3 +543,30 @@ def test_searched_places_are_not_logged(client, make_meeting, caplog):
     client.get(reverse("groups:meeting_list"), {"q": "Nowhereville"})
     client.get(reverse("groups:meetings_ics"), {"q": "Portland, OR"})
     assert "Portland" not in caplog.text and "Nowhereville" not in caplog.text
+
+
+# Keyword search
+
+
+def test_keyword_finds_meetings_by_name_venue_or_notes_ignoring_case_and_accents(
+    client, meeting_at, make_meeting, make_location, portland
+):
+    url = reverse("groups:meeting_list")
+    meeting_at(portland, name="Clean Start")
+    make_meeting(name="Hope Group", location=make_location(name="Salón Esperanza"))
+    meeting_at(portland, name="Serenity", notes="Next to the café.")
+    assert "Clean Start" in page_text(client, url + "?q=Portland%2C+OR&text=CLEAN+start")
+    venue = page_text(client, url + "?q=Portland%2C+OR&text=salon+ESPERANZA")
+    assert "1 meeting" in venue and "Hope Group" in venue
+    notes = page_text(client, url + "?text=Cafe")
+    assert "1 meeting" in notes and "Serenity" in notes
+    none = page_text(client, url + "?q=Portland%2C+OR&text=clean+serenity")
+    assert "Clean Start" not in none and "Serenity</a>" not in none
+
+
+def test_keyword_works_in_the_csv_too(client, meeting_at, portland):
+    meeting_at(portland, name="Clean Start")
+    meeting_at(portland, name="Hope Group")
+    response = client.get(reverse("groups:meetings_csv"), {"q": "Portland, OR", "text": "clean"})
+    rows = response.content.decode().splitlines()
+    assert len(rows) == 2 and "Clean Start" in rows[1]
