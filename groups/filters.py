@@ -15,6 +15,7 @@ from functools import cache
 
 import django_filters
 from django import forms
+from django.db.models import Count, Min
 from django.utils import timezone
 from geopy.location import Location as GeoLocation
 
@@ -322,22 +323,79 @@ class MeetingFilter(django_filters.FilterSet):
         """
         if not self.form.is_searching:
             return queryset.none()
-        data = self.form.cleaned_data
-        for name, filter_ in self.filters.items():
-            queryset = filter_.filter(queryset, data.get(name))
-        if data.get("prefer_format"):
+        queryset = self.narrowed(queryset)
+        if self.form.cleaned_data.get("prefer_format"):
             queryset = queryset.prefetch_related("formats")  # The cards name the ones matched.
         return queryset.search(**self.form.search_options(self.now))
 
-    # What the results page says about the search.
+    def narrowed(self, queryset, *, skip=()):
+        """The queryset narrowed by every filter but those named in ``skip``."""
+        data = self.form.cleaned_data
+        for name, filter_ in self.filters.items():
+            if name not in skip:
+                queryset = filter_.filter(queryset, data.get(name))
+        return queryset
 
-    @property
-    def wider_radius_km(self):
-        """The radius to suggest when nothing matched, or None at the limit."""
-        radius = self.form.radius_km
-        if radius >= geometry.MAX_RADIUS_KM:
-            return None
-        return min(geometry.MAX_RADIUS_KM, round(radius * 2))
+    # Never a dead end: what an empty results page offers instead. Each is a query of its own,
+    # made only when the page is empty.
+
+    def nearest_anywhere(self, limit=5):
+        """The meetings nearest the place that fit every choice, however far (nearest first)."""
+        options = self.form.search_options(self.now)
+        if options["point"] is None or not options["include_local"]:
+            return []
+        return self.narrowed(self.queryset).nearest(
+            options["point"],
+            beyond_km=options["radius_km"],
+            limit=limit,
+            soon_hours=options["soon_hours"],
+            now=self.now,
+        )
+
+    def next_online(self, limit=3):
+        """The online meetings of the programs chosen that start soonest, on any day."""
+        queryset = self.narrowed(self.queryset, skip=("attendance", "day", "time"))
+        found = queryset.search(
+            include_local=False, include_online=True, sort=Sort.SOONEST, now=self.now
+        )
+        return list(found[:limit])
+
+    def chosen_philosophies(self):
+        """The philosophies the chosen philosophy or programs narrow the search to, if any."""
+        data = self.form.cleaned_data
+        if data.get("philosophy"):
+            return {data["philosophy"]}
+        return {PROGRAMS[slug][2] for slug in data.get("program") or []}
+
+    def others_nearby(self):
+        """Meetings within the radius that other programs offer: {philosophy: (count, nearest
+        km)}, for a search narrowed by philosophy or program."""
+        options = self.form.search_options(self.now)
+        if options["point"] is None or not options["include_local"]:
+            return {}
+        data = self.form.cleaned_data
+        queryset = self.narrowed(self.queryset, skip=("philosophy", "program"))
+        if data.get("philosophy"):
+            queryset = queryset.exclude(program__philosophy=data["philosophy"])
+        elif data.get("program"):
+            queryset = queryset.exclude(program__slug__in=data["program"])
+        else:
+            return {}
+        found = queryset.search(
+            point=options["point"],
+            radius_km=options["radius_km"],
+            soon_hours=options["soon_hours"],
+            sort=Sort.DISTANCE,
+            now=self.now,
+        )
+        rows = (
+            found.order_by()
+            .values("program__philosophy")
+            .annotate(count=Count("pk"), nearest_km=Min("distance_km"))
+        )
+        return {row["program__philosophy"]: (row["count"], row["nearest_km"]) for row in rows}
+
+    # What the results page says about the search.
 
     @property
     def attendance_with_online(self):
@@ -346,6 +404,13 @@ class MeetingFilter(django_filters.FilterSet):
             Attendance.HYBRID,
         ]
         return [*current, Attendance.ONLINE] if Attendance.ONLINE not in current else None
+
+    @property
+    def narrows_beyond_program(self):
+        """Whether a choice other than the program or philosophy narrows the search."""
+        data = self.form.cleaned_data
+        chosen = [data.get(name) for name in ("text", "attendance", "format", "language", "day")]
+        return any(chosen) or bool(data.get("time")) or data.get("soon") is not None
 
     @property
     def more_choices_in_use(self):

@@ -109,6 +109,23 @@ class SearchQuerySet(models.QuerySet):
             )
         return queryset.order_by(*ranking.ordering(sort))
 
+    def nearest(self, point, *, beyond_km, limit=5, **options):
+        """The ``limit`` local meetings nearest ``point``, however far, nearest first.
+
+        The search's own box and radius, tried four times wider each time from ``beyond_km``
+        until enough meetings are inside (the last try spans the globe): the cost stays with
+        the meetings near the place, in a few queries. ``options`` go to ``search``.
+        """
+        radius_km = beyond_km
+        while True:
+            radius_km = min(radius_km * 4, geometry.HALF_CIRCUMFERENCE_KM)
+            found = self.search(
+                point=point, radius_km=radius_km, sort=ranking.Sort.DISTANCE, **options
+            )
+            found = list(found[:limit])
+            if len(found) >= limit or radius_km >= geometry.HALF_CIRCUMFERENCE_KM:
+                return found
+
     def _local_condition(self, point, radius_km, include_online):
         """Step 1: in-person and hybrid meetings inside the box around the point."""
         if point is None:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from groups import calendars, schedule
 from groups.filters import MeetingFilter
 from groups.models import Meeting, Program
-from groups.results import ResultCards, paginate
+from groups.results import DeadEnd, ResultCards, paginate
 
 # What a result card shows: fetching only these keeps the sort in the database narrow.
 CARD_FIELDS = [
@@ -62,6 +62,8 @@ def meeting_list(request):
             cards = ResultCards(filterset.form, filterset.now)
             page.rows = [cards.card(meeting) for meeting in page.rows]
             context["page"] = page
+            if not page.rows:
+                context["dead_end"] = DeadEnd.build(filterset, cards)
         else:
             status = 400
     return render(request, "groups/meeting_list.html", context, status=status)

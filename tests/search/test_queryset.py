@@ -45,3 +45,17 @@ def test_with_no_point_local_meetings_are_found_anywhere(meeting_at, search, nor
     far = meeting_at(north_of(portland, 3000), name="Far Away")
     assert search(point=None) == [far] and search(point=None)[0].distance_km is None
     assert search() == []
+
+
+def test_nearest_finds_meetings_however_far_nearest_first(meeting_at, make_meeting, north_of):
+    from groups.models import Meeting
+
+    start = (-40.0, 20.0)
+    far = [meeting_at(north_of(start, km), name=f"{km} km") for km in (9000, 30, 700, 2500)]
+    make_meeting(attendance=Attendance.ONLINE)  # no place: never among the nearest
+    found = Meeting.objects.nearest(start, beyond_km=25, limit=3)
+    assert [m.name for m in found] == ["30 km", "700 km", "2500 km"]
+    assert [round(m.distance_km, -1) for m in found] == [30, 700, 2500]
+    everything = Meeting.objects.nearest(start, beyond_km=25, limit=5)
+    assert {m.pk for m in everything} == {m.pk for m in far}
+    assert Meeting.objects.filter(name="none").nearest(start, beyond_km=25) == []

@@ -137,12 +137,6 @@ def test_pagination_keeps_every_parameter_and_costs_constant_queries(
     assert beyond.status_code == 200 and beyond.content.decode().count('class="result"') == 5
 
 
-def test_empty_results_suggest_wider_radius_and_online(client, db):
-    page = client.get(reverse("groups:meeting_list"), {"q": "Portland, OR"}).content.decode()
-    assert "No meetings found" in page
-    assert "radius=50" in page and "attendance=online" in page
-
-
 def test_unknown_place_is_a_message_not_an_empty_list(client, db):
     response = client.get(reverse("groups:meeting_list"), {"q": "Atlantis, ZZ"})
     page = response.content.decode()
@@ -570,3 +564,69 @@ def test_keyword_works_in_the_csv_too(client, meeting_at, portland):
     response = client.get(reverse("groups:meetings_csv"), {"q": "Portland, OR", "text": "clean"})
     rows = response.content.decode().splitlines()
     assert len(rows) == 2 and "Clean Start" in rows[1]
+
+
+# Never a dead end
+
+
+def empty_state(client, params):
+    response = client.get(reverse("groups:meeting_list"), params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="empty-state"' in html
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split()), html
+
+
+def test_nothing_near_shows_the_nearest_the_next_online_and_the_other_philosophy(
+    client, meeting_at, make_meeting, programs, portland, north_of
+):
+    far = meeting_at(north_of(portland, 41), program=programs["smart"], name="Far SMART")
+    meeting_at(north_of(portland, 3), program=programs["na"], name="Near NA")
+    meeting_at(north_of(portland, 8), program=programs["dra"], name="Near DRA")
+    online = make_meeting(
+        program=programs["lifering"],
+        attendance=Attendance.ONLINE,
+        timezone="Europe/London",
+        name="LifeRing Online",
+        **in_two_hours("Europe/London"),
+    )
+    text, html = empty_state(client, {"q": "Portland, OR", "philosophy": "secular"})
+    assert "No secular meeting within 25 km. The nearest is 41.0 km away." in text
+    assert re.search(r"The next online meeting like this starts in about [12] hours?\.", text)
+    assert "2 twelve-step meetings are within 25 km; the nearest is 3.0 km away." in text
+    assert f'href="{far.get_absolute_url()}"' in html and "41.0 km · " in text
+    assert f'href="{online.get_absolute_url()}"' in html
+    assert "Near NA" not in text  # counted, not listed: it is not what was asked for
+    assert "?q=Portland%2C+OR&amp;philosophy=twelve-step" in html
+    assert "?q=Portland%2C+OR&amp;philosophy=secular&amp;radius=41" in html
+
+
+def test_nothing_of_a_program_near_names_the_program_and_its_kin(
+    client, meeting_at, programs, portland, north_of
+):
+    meeting_at(north_of(portland, 5), program=programs["lifering"], name="LifeRing Near")
+    meeting_at(north_of(portland, 900), program=programs["smart"], name="SMART Far")
+    text, html = empty_state(client, {"q": "Portland, OR", "program": "smart", "day": "1"})
+    assert "No SMART meeting within 25 km fits all your choices." in text
+    assert "The nearest is 900.0 km away." in text and "SMART Far" in text
+    assert "One meeting of another secular program is within 25 km, 5.0 km away." in text
+    assert "radius=" not in html.split("Nearest, whatever the distance")[1].split("</section>")[0]
+
+
+def test_the_nearest_five_whatever_the_distance_in_the_chosen_unit(
+    client, meeting_at, portland, north_of
+):
+    for km in (600, 100, 3000, 200, 50, 1500, 4400):
+        meeting_at(north_of(portland, km), name=f"At {km} km")
+    text, html = empty_state(client, {"q": "Portland, OR", "radius": "10", "unit": "mi"})
+    assert "No meeting within 10 mi. The nearest is 31.1 mi away." in text
+    listed = re.findall(r">At (\d+) km<", html)
+    assert listed == ["50", "100", "200", "600", "1500"]
+    assert "radius=32" in html and "Search within 32 mi" in text
+
+
+def test_an_empty_page_says_where_nothing_is_listed_yet(client, db, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):
+        text, _ = empty_state(client, {"q": "Portland, OR", "program": "sos"})
+    assert "No SOS meeting within 25 km. No meeting like this is listed anywhere yet." in text
+    assert "Include online meetings" in text
