@@ -5,7 +5,7 @@ import json
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Exists
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -13,7 +13,7 @@ from django.utils.timesince import timesince
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from groups import calendars, schedule
+from groups import calendars, schedule, summary
 from groups.filters import MeetingFilter
 from groups.models import Meeting, Program
 from groups.results import DeadEnd, ResultCards, paginate
@@ -43,8 +43,12 @@ def results_queryset():
 
 @require_safe
 def home(request):
-    programs = Program.objects.order_by("philosophy", "name")
-    return render(request, "groups/home.html", {"programs": programs, "filter": MeetingFilter()})
+    context = {
+        "programs": Program.objects.order_by("philosophy", "name"),
+        "filter": MeetingFilter(),
+        "online_now": summary.online_now(QueryDict()),
+    }
+    return render(request, "groups/home.html", context)
 
 
 @require_safe
@@ -52,7 +56,9 @@ def meeting_list(request):
     filterset = MeetingFilter(request.GET or None, queryset=results_queryset())
     context, status = {"filter": filterset, "page": None}, 200
     if filterset.is_bound:
-        if filterset.is_valid():
+        if filterset.is_valid() and filterset.form.is_searching:
+            context["chips"] = summary.chips(filterset)
+            context["quick_choices"] = summary.quick_choices(filterset)
             # The page's own query also answers whether any sample data exists (for the notice
             # on every page), saving the context processor's query when there are rows.
             results = filterset.qs.annotate(sample_data=Exists(Meeting.objects.samples()))
@@ -64,7 +70,7 @@ def meeting_list(request):
             context["page"] = page
             if not page.rows:
                 context["dead_end"] = DeadEnd.build(filterset, cards)
-        else:
+        elif filterset.errors:
             status = 400
     return render(request, "groups/meeting_list.html", context, status=status)
 

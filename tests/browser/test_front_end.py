@@ -34,12 +34,14 @@ def test_type_a_place_filter_and_open_a_meeting(page, live_server, site):
     expect(results.get_by_role("link", name="Hope Group")).to_be_visible()
     expect(results.get_by_role("link", name="Tools for Change")).to_be_visible()
 
+    page.get_by_text("Change search").click()
     page.get_by_text("More choices").click()
     page.get_by_label("Philosophy", exact=True).select_option("secular")
     page.get_by_role("button", name="Apply").click()
     expect(results.get_by_role("link", name="Tools for Change")).to_be_visible()
     expect(results.get_by_role("link", name="Hope Group")).to_have_count(0)
     assert parse_qs(urlsplit(page.url).query)["philosophy"] == ["secular"]
+    expect(page.get_by_role("link", name="Remove “Secular only”")).to_be_visible()
 
     results.get_by_role("link", name="Tools for Change").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tools for Change")

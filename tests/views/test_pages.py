@@ -6,7 +6,7 @@ import re
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection
@@ -630,3 +630,57 @@ def test_an_empty_page_says_where_nothing_is_listed_yet(client, db, django_asser
         text, _ = empty_state(client, {"q": "Portland, OR", "program": "sos"})
     assert "No SOS meeting within 25 km. No meeting like this is listed anywhere yet." in text
     assert "Include online meetings" in text
+
+
+# Results first: the search as chips, and one-tap choices
+
+
+def test_the_search_folds_into_chips_each_removing_just_its_choice(client, meeting_at, portland):
+    meeting_at(portland, formats=["O"], weekday=2)
+    params = "q=Portland%2C+OR&radius=10&unit=mi&day=2&day=4&format=O&prefer_philosophy=secular"
+    html = page_text(client, reverse("groups:meeting_list") + "?" + params + "&page=1")
+    chips = re.findall(r'<a class="chip" href="\?([^"]*)" aria-label="Remove “([^”]*)”">', html)
+    removed = {label: parse_qs(query.replace("&amp;", "&")) for query, label in chips}
+    assert list(removed) == ["Within 10 mi", "Open", "Tuesday", "Thursday", "Secular preferred"]
+    asked = parse_qs(params)
+    for label, name, value in [
+        ("Open", "format", "O"),
+        ("Tuesday", "day", "2"),
+        ("Secular preferred", "prefer_philosophy", "secular"),
+    ]:
+        expected = {**asked, name: [v for v in asked[name] if v != value]}
+        assert removed[label] == {key: values for key, values in expected.items() if values}
+    rest = {key: values for key, values in asked.items() if key not in ("radius", "unit")}
+    assert removed["Within 10 mi"] == rest
+    assert '<details class="change-search">' in html and "<summary>Change search</summary>" in html
+    # The whole form is still there for changing the search, with script off too.
+    assert 'name="q" id="id_q" value="Portland, OR"' in html
+
+
+def test_one_tap_choices_are_plain_links_in_the_searchers_days(client, meeting_at, portland):
+    meeting_at(portland)
+    url = reverse("groups:meeting_list")
+    html = page_text(client, url + "?q=Portland%2C+OR&tz=Asia%2FTokyo&soon=5")
+    quick = re.findall(r'<li><a href="\?([^"]*)"( aria-current="true")?>([^<]*)</a></li>', html)
+    links = {
+        label: (parse_qs(query.replace("&amp;", "&")), bool(current))
+        for query, current, label in quick
+    }
+    today = schedule.sunday_weekday(datetime.now(zoneinfo.ZoneInfo("Asia/Tokyo")))
+    in_tokyo = {"q": ["Portland, OR"], "tz": ["Asia/Tokyo"]}
+    assert links["Today"] == ({**in_tokyo, "day": [str(today)]}, False)
+    assert links["Tomorrow"][0]["day"] == [str((today + 1) % 7)]
+    assert links["Starting within 2 hours"][0]["soon"] == ["2"]
+    assert links["Online now"][0] == {**in_tokyo, "attendance": ["online"], "soon": ["1"]}
+    assert 'aria-label="Remove “Starting within 5 hours”"' in html
+    half = page_text(client, url + "?q=Portland%2C+OR&soon=2.50")
+    assert 'aria-label="Remove “Starting within 2.5 hours”"' in half
+    chosen = page_text(client, url + "?q=Portland%2C+OR&soon=2")
+    current = '<a href="?q=Portland%2C+OR&amp;soon=2" aria-current="true">Starting within 2 hours'
+    assert current in chosen
+
+
+def test_home_offers_online_meetings_now(client, db):
+    html = page_text(client, reverse("groups:home"))
+    online_now = reverse("groups:meeting_list") + "?attendance=online&amp;soon=1"
+    assert f'href="{online_now}">Online now' in html
