@@ -77,8 +77,8 @@ class MeetingSearchForm(forms.Form):
     """Where the person is and how to rank: resolved and checked, ready for the search call.
 
     After validation, ``place`` is the geopy location searched near (or None), ``other_places``
-    the other readings of an ambiguous name, and ``searcher_zone`` the time zone to show online
-    meetings in.
+    the other readings of an ambiguous name, ``near_misses`` the places a name we could not find
+    may have meant, and ``searcher_zone`` the time zone to show online meetings in.
     """
 
     q = forms.CharField(
@@ -117,6 +117,7 @@ class MeetingSearchForm(forms.Form):
 
     place = None
     other_places = ()
+    near_misses = ()
     searcher_zone = None
 
     def __init__(self, *args, **kwargs):
@@ -167,12 +168,12 @@ class MeetingSearchForm(forms.Form):
             raise forms.ValidationError(
                 "Send both latitude and longitude, or type a place instead.", code="half_point"
             )
-        if latitude is not None:
-            point = (float(latitude), float(longitude))
-            self.place = GeoLocation("your location", point, {"timezone": zone_at(*point) or ""})
-        elif query:
+        # A place typed wins over coordinates: the form of a search near "your location" still
+        # carries them when someone types a town instead.
+        if query:
             candidates = search_geocoder().geocode(query, exactly_one=False)
             if not candidates:
+                self.near_misses = search_geocoder().did_you_mean(query)
                 self.add_error(
                     "q",
                     forms.ValidationError(
@@ -185,11 +186,21 @@ class MeetingSearchForm(forms.Form):
                 return
             self.place = candidates[0]
             self.other_places = [c for c in candidates[1:] if c.address != self.place.address]
+        elif latitude is not None:
+            point = (float(latitude), float(longitude))
+            self.place = GeoLocation("your location", point, {"timezone": zone_at(*point) or ""})
         browser_zone = data.get("tz")
         if browser_zone and browser_zone not in schedule.zone_names():
             browser_zone = None  # A zone the browser named that we do not know: use the place's.
         zone = browser_zone or (self.place and self.place.raw.get("timezone")) or None
         self.searcher_zone = zoneinfo.ZoneInfo(zone) if zone else None
+
+    @property
+    def did_you_mean(self):
+        """(label, what to search for) of the places the person may have meant."""
+        if self.other_places:
+            return [(place.address, place.address) for place in self.other_places]
+        return self.near_misses
 
     @property
     def point(self):

@@ -8,6 +8,7 @@ from django.db.models import Exists
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.views.decorators.cache import never_cache
@@ -15,9 +16,11 @@ from django.views.decorators.http import require_safe
 
 from groups import calendars, schedule, summary
 from groups.filters import MeetingFilter
+from groups.geocoding import search_geocoder
 from groups.models import Meeting, Program
 from groups.results import DeadEnd, ResultCards, paginate
 
+SUGGESTIONS_MAX_AGE = 300
 # What a result card shows: fetching only these keeps the sort in the database narrow.
 CARD_FIELDS = [
     "name",
@@ -116,6 +119,21 @@ def program(request, slug):
 def choosing(request):
     programs = Program.objects.order_by("philosophy", "name")
     return render(request, "groups/choosing.html", {"programs": programs})
+
+
+@require_safe
+def place_suggestions(request):
+    """Places whose name starts with what was typed, for the search box's suggestions.
+
+    Read from the offline gazetteer; what was typed is neither logged nor kept on the server.
+    The browser may keep an answer a few minutes, for the same letters typed again.
+    """
+    places = search_geocoder().suggest(request.GET.get("q", ""))
+    response = JsonResponse(
+        {"places": [{"label": label, "value": value} for label, value in places]}
+    )
+    patch_cache_control(response, private=True, max_age=SUGGESTIONS_MAX_AGE)
+    return response
 
 
 @never_cache

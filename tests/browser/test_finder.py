@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from groups.models import Meeting
+from groups.models import Meeting, Place
+from groups.text import normalize
 
 pytestmark = pytest.mark.browser
 
@@ -79,3 +80,150 @@ def test_one_tap_choices_are_plain_links(browser, live_server, with_samples):
     query = parse_qs(urlsplit(page.url).query)
     assert query["attendance"] == ["online"] and query["soon"] == ["1"]
     context.close()
+
+
+@pytest.fixture
+def places(site):
+    """A small gazetteer: towns that start alike, and a ZIP code.
+
+    (The live server's database may still hold the whole gazetteer the session loaded.)"""
+    Place.objects.all().delete()
+    towns = [
+        ("Portland", "OR", "US", 45.52345, -122.67621, 652503, "America/Los_Angeles"),
+        ("Portland", "ME", "US", 43.66, -70.26, 66595, "America/New_York"),
+        ("Porto", "17", "PT", 41.15, -8.61, 249633, "Europe/Lisbon"),
+        ("Porterville", "CA", "US", 36.07, -119.02, 59599, "America/Los_Angeles"),
+    ]
+    Place.objects.bulk_create(
+        [
+            Place(
+                name=name,
+                search_name=normalize(name),
+                region=region,
+                country=country,
+                latitude=latitude,
+                longitude=longitude,
+                population=population,
+                timezone=zone,
+            )
+            for name, region, country, latitude, longitude, population, zone in towns
+        ]
+        + [
+            Place(
+                name="Portland",
+                search_name="portland",
+                kind=Place.Kind.POSTAL,
+                postal_code="97201",
+                region="OR",
+                country="US",
+                latitude=45.51,
+                longitude=-122.69,
+                timezone="America/Los_Angeles",
+            )
+        ]
+    )
+    return site
+
+
+def test_place_suggestions_by_keyboard(page, live_server, places, watch):
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + reverse("groups:home"))
+    box = page.get_by_role("combobox", name="Where are you?")
+    expect(box).to_have_attribute("aria-expanded", "false")
+    box.press_sequentially("port", delay=50)
+    listbox = page.get_by_role("listbox", name="Suggested places")
+    expect(listbox).to_be_visible()
+    # Largest first.
+    expect(listbox.get_by_role("option")).to_have_text(
+        ["Portland, OR, US", "Porto, PT", "Portland, ME, US", "Porterville, CA, US"]
+    )
+    expect(box).to_have_attribute("aria-expanded", "true")
+    expect(box).to_have_attribute("aria-controls", listbox.get_attribute("id"))
+    expect(page.get_by_role("status").filter(has_text="4 places suggested")).to_have_count(1)
+
+    box.press("ArrowDown")
+    box.press("ArrowDown")
+    second = listbox.get_by_role("option", name="Porto, PT")
+    expect(second).to_have_attribute("aria-selected", "true")
+    expect(box).to_have_attribute("aria-activedescendant", second.get_attribute("id"))
+    box.press("ArrowUp")
+    box.press("ArrowUp")  # past the first: round to the last
+    expect(listbox.get_by_role("option", name="Porterville, CA, US")).to_have_attribute(
+        "aria-selected", "true"
+    )
+    box.press("Escape")
+    expect(listbox).to_be_hidden()
+    expect(box).to_have_attribute("aria-expanded", "false")
+    expect(box).to_have_value("port")  # Escape closed the list and kept the text
+
+    box.press("ArrowDown")  # opens the list again on the first place
+    expect(listbox).to_be_visible()
+    box.press("Enter")  # picks, and does not submit
+    expect(box).to_have_value("Portland, OR, US")
+    expect(listbox).to_be_hidden()
+    assert urlsplit(page.url).path == reverse("groups:home")
+    box.press("Enter")  # with the list closed, Enter searches
+    expect(page.locator(".result-list")).to_be_visible()
+    assert parse_qs(urlsplit(page.url).query)["q"] == ["Portland, OR, US"]
+
+    page.goto(live_server.url + reverse("groups:home"))
+    box.press_sequentially("972", delay=50)
+    expect(listbox.get_by_role("option")).to_have_text(["97201 Portland, OR, US"])
+    box.press("ArrowDown")
+    box.press("Enter")
+    expect(box).to_have_value("97201")
+    assert (watch.failed, watch.errors) == ([], [])
+
+
+def test_without_script_an_unknown_place_offers_did_you_mean(browser, live_server, places):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + reverse("groups:home"))
+    page.get_by_label("Where are you?").fill("Portlnd")
+    page.get_by_role("button", name="Find meetings").click()
+    expect(page.get_by_text("We could not find “Portlnd”")).to_be_visible()
+    page.get_by_role("link", name="Portland, OR, US").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Meetings near Portland, OR, US")
+    expect(page.locator(".result-list .result").first).to_be_visible()
+    context.close()
+
+
+def test_share_copies_the_link_where_the_browser_cannot_share(browser, live_server, site):
+    context = browser.new_context(viewport=PHONE, permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    url = live_server.url + site["na"].get_absolute_url()
+    page.goto(url)
+    assert page.evaluate("typeof navigator.share") == "undefined"  # Chromium on Linux
+    page.get_by_role("button", name="Share this meeting").click()
+    expect(page.get_by_role("status").filter(has_text="Link copied.")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == url
+    context.close()
+
+
+def test_share_opens_the_share_sheet_where_the_browser_has_one(page, live_server, site):
+    # Stand in for the phone's share sheet, which desktop Chromium on Linux does not have.
+    page.add_init_script(
+        "navigator.share = (data) => { window.shared = data; return Promise.resolve(); }"
+    )
+    page.set_viewport_size(PHONE)
+    url = live_server.url + reverse("groups:meeting_list") + "?q=Portland%2C+OR"
+    page.goto(url)
+    page.get_by_role("button", name="Share this list").click()
+    assert page.evaluate("window.shared") == {"title": page.title(), "url": url}
+    page.goto(live_server.url + site["na"].get_absolute_url())
+    page.get_by_role("button", name="Share this meeting").click()
+    assert page.evaluate("window.shared.title") == "Hope Group"
+
+
+def test_icons_and_manifest_for_a_phones_home_screen(page, live_server, site, watch):
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + reverse("groups:home"))
+    expect(page.locator("h1")).to_be_visible()
+    manifest = page.evaluate(
+        "fetch(document.querySelector('link[rel=manifest]').href).then(r => r.json())"
+    )
+    assert manifest["theme_color"] == "#0b5cad" and len(manifest["icons"]) >= 3
+    for path in ["/favicon.ico", *(icon["src"] for icon in manifest["icons"])]:
+        response = page.request.get(live_server.url + path)
+        assert response.status == 200, path
+    assert (watch.failed, watch.errors) == ([], [])

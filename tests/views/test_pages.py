@@ -684,3 +684,90 @@ def test_home_offers_online_meetings_now(client, db):
     html = page_text(client, reverse("groups:home"))
     online_now = reverse("groups:meeting_list") + "?attendance=online&amp;soon=1"
     assert f'href="{online_now}">Online now' in html
+
+
+# Place suggestions
+
+
+def test_place_suggestions_answer_json_from_the_gazetteer(client, db):
+    response = client.get(reverse("groups:place_suggestions"), {"q": "portl"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    places = response.json()["places"]
+    assert len(places) == 8
+    assert places[0] == {"label": "Portland, OR, US", "value": "Portland, OR, US"}
+    assert response["Cache-Control"] == "private, max-age=300"
+    zips = client.get(reverse("groups:place_suggestions"), {"q": "97201"}).json()["places"]
+    assert zips == [{"label": "97201 Portland, OR, US", "value": "97201"}]
+    assert client.get(reverse("groups:place_suggestions")).json() == {"places": []}
+    assert client.post(reverse("groups:place_suggestions"), {"q": "port"}).status_code == 405
+
+
+def test_place_suggestions_are_neither_logged_nor_kept(client, db, caplog):
+    caplog.set_level(logging.DEBUG)
+    client.get(reverse("groups:place_suggestions"), {"q": "Portlan"})
+    client.get(reverse("groups:meeting_list"), {"q": "Portlnd"})
+    assert "Portlan" not in caplog.text and "Portlnd" not in caplog.text
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM django_cache")
+        assert cursor.fetchone()[0] == 0
+
+
+def test_an_unknown_place_offers_did_you_mean(client, db):
+    response = client.get(reverse("groups:meeting_list"), {"q": "Portlnd", "day": "2"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "We could not find “Portlnd”" in html
+    assert '<details class="did-you-mean" open>' in html
+    assert 'href="?q=Portland%2C+OR%2C+US&amp;day=2">Portland, OR, US</a>' in html
+
+
+def test_a_typed_place_wins_over_the_coordinates_of_my_location(client, meeting_at, portland):
+    meeting_at(portland, name="Portland Group")
+    # The form of a search near "your location" keeps lat and lng; then someone types a town.
+    html = page_text(client, reverse("groups:meeting_list") + "?q=Portland%2C+OR&lat=51.5&lng=0")
+    assert "Meetings near Portland, OR" in html and "Portland Group" in html
+
+
+# Share and keep: icons and the web app manifest
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/favicon.ico", "image/x-icon"),
+        ("/favicon.svg", "image/svg+xml"),
+        ("/apple-touch-icon.png", "image/png"),
+        ("/manifest.webmanifest", "application/manifest+json"),
+    ],
+)
+def test_icons_and_manifest_are_served_at_the_root(client, db, path, content_type):
+    response = client.get(path)
+    assert response.status_code == 200 and response["Content-Type"].startswith(content_type)
+
+
+def test_the_manifest_names_the_site_its_colour_and_icons_that_exist(client, db):
+    response = client.get("/manifest.webmanifest")
+    manifest = json.loads(b"".join(response.streaming_content))
+    assert manifest["name"] == "Meeting Finder" and manifest["start_url"] == "/"
+    assert manifest["theme_color"] == "#0b5cad" and manifest["display"] == "standalone"
+    sizes = {icon["sizes"] for icon in manifest["icons"]}
+    assert {"192x192", "512x512"} <= sizes
+    assert any(icon.get("purpose") == "maskable" for icon in manifest["icons"])
+    for icon in manifest["icons"]:
+        assert client.get(icon["src"]).status_code == 200
+
+
+def test_every_page_links_its_icons_manifest_and_theme_colour(client, make_meeting):
+    for url in public_pages(make_meeting()):
+        html = page_text(client, url)
+        assert '<link rel="icon" href="/favicon.ico"' in html
+        assert '<link rel="icon" href="/favicon.svg" type="image/svg+xml">' in html
+        assert '<link rel="manifest" href="/manifest.webmanifest">' in html
+        assert '<meta name="theme-color" content="#0b5cad"' in html
+
+
+def test_meeting_pages_and_result_lists_offer_to_share(client, meeting_at, portland):
+    meeting = meeting_at(portland)
+    html = page_text(client, meeting.get_absolute_url())
+    assert 'data-share="Hope Group"' in html and ">Share this meeting</button>" in html
+    results = page_text(client, reverse("groups:meeting_list") + "?q=Portland%2C+OR")
+    assert ">Share this list</button>" in results
