@@ -1,8 +1,10 @@
 """The finder on a phone in a hard hour (issue 13), in a real browser at 375 x 812 unless told."""
 
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -227,3 +229,133 @@ def test_icons_and_manifest_for_a_phones_home_screen(page, live_server, site, wa
         response = page.request.get(live_server.url + path)
         assert response.status == 200, path
     assert (watch.failed, watch.errors) == ([], [])
+
+
+def every_public_page(site):
+    """Each kind of public page, with its states that look different: results, an empty search
+    that shows what is near instead, a place we could not find, the suggestion forms."""
+    meeting_list = reverse("groups:meeting_list")
+    return {
+        "home": reverse("groups:home"),
+        "results": BUSY_SEARCH,
+        "results, nothing near": meeting_list + "?q=Portland%2C+OR&program=dra&radius=1",
+        "unknown place": meeting_list + "?q=Portlnd",
+        "find a meeting": meeting_list,
+        "meeting": site["na"].get_absolute_url(),
+        "online meeting": site["online"].get_absolute_url(),
+        "program": reverse("groups:program", args=["smart"]),
+        "choosing": reverse("groups:choosing"),
+        "suggest a meeting": reverse("groups:suggest_meeting"),
+        "report a problem": reverse("groups:suggest_change", args=[site["na"].slug]),
+        "thanks": reverse("groups:suggest_thanks"),
+    }
+
+
+def serious_violations(page):
+    results = Axe().run(page)
+    return [
+        (violation["id"], [node["target"] for node in violation["nodes"]])
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "home",
+        "results",
+        "results, nothing near",
+        "unknown place",
+        "find a meeting",
+        "meeting",
+        "online meeting",
+        "program",
+        "choosing",
+        "suggest a meeting",
+        "report a problem",
+        "thanks",
+    ],
+)
+def test_axe_finds_nothing_serious_in_either_scheme_at_either_width_nor_sideways_scroll(
+    browser, live_server, with_samples, name
+):
+    url = live_server.url + every_public_page(with_samples)[name]
+    found = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme)
+        page = context.new_page()
+        for width in (320, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(url)
+            if violations := serious_violations(page):
+                found[(scheme, width)] = violations
+            sideways = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if sideways > 0:
+                found[(scheme, width)] = f"scrolls {sideways} px sideways"
+        context.close()
+    assert found == {}
+
+
+def test_axe_finds_nothing_serious_with_the_suggestions_open(browser, live_server, places):
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport=PHONE, color_scheme=scheme)
+        page = context.new_page()
+        page.goto(live_server.url + reverse("groups:home"))
+        page.get_by_role("combobox", name="Where are you?").press_sequentially("port", delay=30)
+        expect(page.get_by_role("listbox")).to_be_visible()
+        page.keyboard.press("ArrowDown")
+        assert serious_violations(page) == []
+        context.close()
+
+
+def test_the_dark_scheme_follows_the_device(browser, live_server, site):
+    colours = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport=PHONE, color_scheme=scheme)
+        page = context.new_page()
+        page.goto(live_server.url + BUSY_SEARCH)
+        colours[scheme] = tuple(
+            page.evaluate(
+                "(() => { const root = getComputedStyle(document.documentElement);"
+                " return [root.backgroundColor, root.color]; })()"
+            )
+        )
+        context.close()
+    assert colours == {
+        "light": ("rgb(255, 255, 255)", "rgb(27, 31, 36)"),
+        "dark": ("rgb(18, 21, 25)", "rgb(232, 235, 239)"),
+    }
+
+
+def focus_by_tab(page, target, most=80):
+    """Press Tab until ``target`` (a locator) has the focus, as a keyboard user would."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {target}")
+
+
+def test_search_results_meeting_and_calendar_by_keyboard_alone(page, live_server, site):
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + reverse("groups:home"))
+    focus_by_tab(page, page.get_by_label("Where are you?"))
+    page.keyboard.type("Portland, OR")
+    page.keyboard.press("Enter")  # no suggestion chosen: Enter searches
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Meetings near Portland")
+
+    first = page.locator(".result-list .result a").first
+    focus_by_tab(page, first)
+    name = first.inner_text()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+
+    calendar = page.get_by_role("link", name="Add to my calendar")
+    focus_by_tab(page, calendar)
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename.endswith(".ics")
+    assert "BEGIN:VCALENDAR" in Path(download.value.path()).read_text()

@@ -4,7 +4,6 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -88,20 +87,6 @@ def test_the_map_loads_tiles_and_marker_from_the_configured_server_only(
     assert (watch.failed, watch.errors) == ([], [])
     assert any(tile + "?z=16" in url for url in watch.requests)
     assert [url for url in watch.requests if not url.startswith(live_server.url + "/")] == []
-
-
-@pytest.mark.parametrize(
-    "name", ["home", "results", "meeting", "online meeting", "program", "choosing"]
-)
-def test_axe_finds_no_serious_or_critical_violation(page, live_server, site, name):
-    page.goto(live_server.url + public_pages(site)[name])
-    results = Axe().run(page)
-    violations = [
-        (violation["id"], [node["target"] for node in violation["nodes"]])
-        for violation in results.response["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
-    assert violations == []
 
 
 @pytest.mark.parametrize("width", [320, 375])

@@ -771,3 +771,23 @@ def test_meeting_pages_and_result_lists_offer_to_share(client, meeting_at, portl
     assert 'data-share="Hope Group"' in html and ">Share this meeting</button>" in html
     results = page_text(client, reverse("groups:meeting_list") + "?q=Portland%2C+OR")
     assert ">Share this list</button>" in results
+
+
+# Light: a results page stays small
+
+
+def test_a_results_page_stays_under_25_kb(client, db, settings):
+    from groups.demo import load_demo
+
+    settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    load_demo(5000, seed=1)  # what `make run` shows: sample names, notice and badges
+    url = reverse("groups:meeting_list")
+    busy = "&prefer_philosophy=secular&prefer_format=BE&prefer_format=W&format=O&day=2&day=4"
+    for query in [
+        "?q=Chicago",
+        "?q=New+York" + busy,
+        "?q=Los+Angeles&attendance=online&sort=soonest",
+    ]:
+        html = page_text(client, url + query)
+        assert html.count('<li class="result"') == 20, query
+        assert len(html.encode()) < 25_000, (query, len(html.encode()))
