@@ -102,6 +102,9 @@ class Result:
     searcher_time: str
     where: str
     reasons: str
+    # For the map of results: the venue's coordinates, or "" for a meeting held only online.
+    latitude: str = ""
+    longitude: str = ""
 
 
 class ResultCards:
@@ -133,11 +136,13 @@ class ResultCards:
                     reasons.append(FORMAT_REASONS.get(fmt.code, fmt.name.lower()))
         reasons.append(schedule.describe_start(occurrence, self.now))
         location = meeting.location
-        where = ""
+        where = latitude = longitude = ""
         if location is not None:
             where = ", ".join(
                 part for part in (location.name, location.city, location.region) if part
             )
+            if location.has_coordinates:
+                latitude, longitude = f"{location.latitude:.5f}", f"{location.longitude:.5f}"
         return Result(
             name=meeting.name,
             url=self.meeting_url.replace(SLUG_MARK, meeting.slug),
@@ -151,6 +156,8 @@ class ResultCards:
             searcher_time=searcher_time,
             where=where,
             reasons=" · ".join(reason for reason in reasons if reason),
+            latitude=latitude,
+            longitude=longitude,
         )
 
 

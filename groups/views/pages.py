@@ -36,6 +36,8 @@ CARD_FIELDS = [
     "location__name",
     "location__city",
     "location__region",
+    "location__latitude",
+    "location__longitude",
 ]
 
 
@@ -57,7 +59,7 @@ def home(request):
 @require_safe
 def meeting_list(request):
     filterset = MeetingFilter(request.GET or None, queryset=results_queryset())
-    context, status = {"filter": filterset, "page": None}, 200
+    context, status = {"filter": filterset, "page": None, **map_settings()}, 200
     if filterset.is_bound:
         if filterset.is_valid() and filterset.form.is_searching:
             context["chips"] = summary.chips(filterset)
@@ -96,8 +98,7 @@ def meeting_detail(request, slug):
         "jsonld": json_for_script(event),
         # Contact people stay private unless a curator ticked them public.
         "contacts": meeting.contacts.public(),
-        "map_tile_url": settings.MAP_TILE_URL,
-        "map_attribution": settings.MAP_TILE_ATTRIBUTION,
+        **map_settings(),
     }
     return render(request, "groups/meeting_detail.html", context)
 
@@ -145,6 +146,11 @@ def health(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "up"})
+
+
+def map_settings():
+    """A map needs a tile server of the site's own choosing; with none there is no map."""
+    return {"map_tile_url": settings.MAP_TILE_URL, "map_attribution": settings.MAP_TILE_ATTRIBUTION}
 
 
 def verified_ago(verified, today):

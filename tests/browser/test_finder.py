@@ -8,7 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from groups.models import Meeting, Place
+from groups.models import Location, Meeting, Place
 from groups.text import normalize
 
 pytestmark = pytest.mark.browser
@@ -359,3 +359,54 @@ def test_search_results_meeting_and_calendar_by_keyboard_alone(page, live_server
         page.keyboard.press("Enter")
     assert download.value.suggested_filename.endswith(".ics")
     assert "BEGIN:VCALENDAR" in Path(download.value.path()).read_text()
+
+
+def test_the_results_map_shows_each_result_the_place_and_the_radius(
+    page, live_server, site, watch, settings
+):
+    # Any image stands in for a tile: what matters is where the browser is sent for it.
+    tile = "/static/vendor/leaflet/images/layers.png"
+    settings.MAP_TILE_URL = live_server.url + tile + "?z={z}&x={x}&y={y}"
+    settings.MAP_TILE_ATTRIBUTION = "Test tiles"
+    near = Location.objects.create(
+        name="Library",
+        city="Portland",
+        latitude=45.53,
+        longitude=-122.66,
+        timezone=site["na"].timezone,
+    )
+    Meeting.objects.filter(pk=site["smart"].pk).update(location=near)
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + reverse("groups:meeting_list") + "?q=Portland%2C+OR&radius=5")
+    results = page.locator(".result-list")
+    expect(results.locator(".result")).to_have_count(3)
+    map_button = page.get_by_role("button", name="Map", exact=True)
+    expect(map_button).to_have_attribute("aria-pressed", "false")
+    map_button.click()
+    expect(map_button).to_have_attribute("aria-pressed", "true")
+    expect(results).to_be_hidden()
+    area = page.get_by_role("region", name="Map of these meetings")
+    expect(area).to_be_visible()
+    # Two venues: the hall of two meetings and the library; the searched place and its radius.
+    expect(area.locator(".leaflet-marker-icon")).to_have_count(3)
+    expect(area.locator("path.leaflet-interactive")).to_have_count(2)
+    expect(area.locator(".leaflet-control-attribution")).to_contain_text("Test tiles")
+    area.get_by_role("button", name="Tools for Change").click()
+    popup_link = area.locator(".leaflet-popup-content a")
+    expect(popup_link).to_have_text("Tools for Change")
+    popup_link.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tools for Change")
+    page.go_back()
+    page.get_by_role("button", name="List", exact=True).click()
+    expect(results).to_be_visible()
+    assert (watch.failed, watch.errors) == ([], [])
+    assert [url for url in watch.requests if not url.startswith(live_server.url + "/")] == []
+    assert any(tile + "?z=" in url for url in watch.requests)
+
+
+def test_no_map_and_no_outside_request_without_a_tile_server(page, live_server, site, watch):
+    page.goto(live_server.url + reverse("groups:meeting_list") + "?q=Portland%2C+OR")
+    expect(page.locator(".result-list .result").first).to_be_visible()
+    expect(page.get_by_role("button", name="Map")).to_have_count(0)
+    assert not [url for url in watch.requests if "leaflet" in url]
+    assert [url for url in watch.requests if not url.startswith(live_server.url + "/")] == []
