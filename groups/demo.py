@@ -57,10 +57,6 @@ MEETINGS_PER_LOCATION = 4
 FEATURED_US_CITIES = 50
 FEATURED_WORLD_CITIES = 20
 FEATURED_MEETINGS = 6
-# The programs hold many more meetings per person in the United States than elsewhere, and more
-# in the other English-speaking countries than in the rest of the world: a rough factor by country.
-COUNTRY_PRESENCE = {"US": 1.0, "CA": 0.5, "GB": 0.5, "AU": 0.5, "NZ": 0.5, "IE": 0.5}
-OTHER_COUNTRIES_PRESENCE = 0.05
 
 
 def _pick(rng, weights):
@@ -82,10 +78,8 @@ def featured_places(places):
 
 def meeting_homes(rng, places, local_meetings):
     """The place of each local meeting: a share for each featured city, the rest by population."""
-    weights = [
-        max(place.population, 1) * COUNTRY_PRESENCE.get(place.country, OTHER_COUNTRIES_PRESENCE)
-        for place in places
-    ]
+    # Bigger cities have more meetings, but less than in proportion to their size.
+    weights = [max(place.population, 1) ** 0.6 for place in places]
     featured = featured_places(places)
     each = min(FEATURED_MEETINGS, local_meetings // len(featured))
     homes = [place for place in featured for _ in range(each)]

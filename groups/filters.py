@@ -364,12 +364,23 @@ class MeetingFilter(django_filters.FilterSet):
         )
 
     def next_online(self, limit=3):
-        """The online meetings of the programs chosen that start soonest, on any day."""
+        """The online meetings of the programs chosen that start soonest, on any day.
+
+        Looked for in the coming day first, as the results list them (ranges of an index),
+        then in the whole week, which reads every online meeting, only when few start sooner.
+        """
         queryset = self.narrowed(self.queryset, skip=("attendance", "day", "time"))
-        found = queryset.search(
-            include_local=False, include_online=True, sort=Sort.SOONEST, now=self.now
-        )
-        return list(found[:limit])
+        for hours in (timing.ONLINE_HOURS, None):
+            found = queryset.search(
+                include_local=False,
+                include_online=True,
+                online_hours=hours,
+                sort=Sort.SOONEST,
+                now=self.now,
+            )
+            found = list(found[:limit])
+            if len(found) >= limit or hours is None:
+                return found
 
     def chosen_philosophies(self):
         """The philosophies the chosen philosophy or programs narrow the search to, if any."""
@@ -392,12 +403,8 @@ class MeetingFilter(django_filters.FilterSet):
             queryset = queryset.exclude(program__slug__in=data["program"])
         else:
             return {}
-        found = queryset.search(
-            point=options["point"],
-            radius_km=options["radius_km"],
-            soon_hours=options["soon_hours"],
-            sort=Sort.DISTANCE,
-            now=self.now,
+        found = queryset.near(
+            options["point"], options["radius_km"], soon_hours=options["soon_hours"], now=self.now
         )
         rows = (
             found.order_by()

@@ -152,7 +152,7 @@ class ResultCards:
             philosophy_label=program.get_philosophy_display(),
             attendance_label=meeting.get_attendance_display(),
             when_text=schedule.format_span(occurrence),
-            in_progress=meeting.in_progress,
+            in_progress=occurrence.in_progress,
             searcher_time=searcher_time,
             where=where,
             reasons=" · ".join(reason for reason in reasons if reason),

@@ -234,12 +234,6 @@ class Meeting(models.Model):
         return zoneinfo.ZoneInfo(self.timezone)
 
     @property
-    def in_progress(self):
-        """Whether a search found this meeting running now (its minutes_until is not positive)."""
-        minutes = getattr(self, "minutes_until", None)
-        return minutes is not None and minutes <= 0
-
-    @property
     def is_online(self):
         return self.attendance in (Attendance.ONLINE, Attendance.HYBRID)
 

@@ -109,20 +109,30 @@ class SearchQuerySet(models.QuerySet):
             )
         return queryset.order_by(*ranking.ordering(sort))
 
-    def nearest(self, point, *, beyond_km, limit=5, **options):
+    def near(self, point, radius_km, *, soon_hours=None, now=None):
+        """Local meetings within ``radius_km`` of ``point``, with ``distance_km`` and nothing else
+        the search ranks by: its steps 1 and 2 (and 4 for ``soon_hours``), for what needs only
+        distances."""
+        queryset = self.filter(self._local_condition(point, radius_km, include_online=False))
+        queryset = queryset._within_radius(point, radius_km, has_local=True, has_online=False)
+        if soon_hours is not None:
+            queryset = queryset.with_minutes_until(now).filter(
+                minutes_until__lte=int(soon_hours * 60)
+            )
+        return queryset
+
+    def nearest(self, point, *, beyond_km, limit=5, soon_hours=None, now=None):
         """The ``limit`` local meetings nearest ``point``, however far, nearest first.
 
-        The search's own box and radius, tried four times wider each time from ``beyond_km``
-        until enough meetings are inside (the last try spans the globe): the cost stays with
-        the meetings near the place, in a few queries. ``options`` go to ``search``.
+        Meetings ``near`` the point, in a radius eight times wider each try from ``beyond_km``
+        until enough are inside (the last try spans the globe): the cost stays with the
+        meetings near the place, one query a try.
         """
         radius_km = beyond_km
         while True:
-            radius_km = min(radius_km * 4, geometry.HALF_CIRCUMFERENCE_KM)
-            found = self.search(
-                point=point, radius_km=radius_km, sort=ranking.Sort.DISTANCE, **options
-            )
-            found = list(found[:limit])
+            radius_km = min(radius_km * 8, geometry.HALF_CIRCUMFERENCE_KM)
+            found = self.near(point, radius_km, soon_hours=soon_hours, now=now)
+            found = list(found.order_by("haversine", "pk")[:limit])
             if len(found) >= limit or radius_km >= geometry.HALF_CIRCUMFERENCE_KM:
                 return found
 

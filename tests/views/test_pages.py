@@ -782,11 +782,11 @@ def test_a_results_page_stays_under_25_kb(client, db, settings):
     settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
     load_demo(5000, seed=1)  # what `make run` shows: sample names, notice and badges
     url = reverse("groups:meeting_list")
-    busy = "&prefer_philosophy=secular&prefer_format=BE&prefer_format=W&format=O&day=2&day=4"
+    busy = "&radius=50&prefer_philosophy=secular&prefer_format=BE&prefer_format=W&language=en"
     for query in [
-        "?q=Chicago",
+        "?q=Shanghai",
         "?q=New+York" + busy,
-        "?q=Los+Angeles&attendance=online&sort=soonest",
+        "?q=Los+Angeles&attendance=online",
     ]:
         html = page_text(client, url + query)
         assert html.count('<li class="result"') == 20, query
