@@ -222,33 +222,37 @@ class MeetingSearchForm(forms.Form):
         return set(self.cleaned_data.get("attendance") or [])
 
     @property
-    def keyword(self):
-        return self.cleaned_data.get("text") or ""
+    def soon_hours(self):
+        soon = self.cleaned_data.get("soon")
+        return float(soon) if soon is not None else None
+
+    @property
+    def wants_local(self):
+        """Whether meetings held in a place are asked for (the default), not only online ones."""
+        attendance = self.attendance
+        return not attendance or bool(attendance - {Attendance.ONLINE})
+
+    @property
+    def has_keyword(self):
+        return bool(search_words(self.cleaned_data.get("text")))
 
     @property
     def is_searching(self):
         """True when there is somewhere to search: a place, online meetings, or a keyword
         (which finds meetings anywhere)."""
-        return (
-            self.point is not None
-            or Attendance.ONLINE in self.attendance
-            or bool(search_words(self.keyword))
-        )
+        return self.point is not None or Attendance.ONLINE in self.attendance or self.has_keyword
 
     def search_options(self, now):
         """The keyword arguments of MeetingQuerySet.search for what was asked."""
         data = self.cleaned_data
-        soon = data.get("soon")
-        attendance = self.attendance
         # With no place, a keyword still finds local meetings, wherever they are.
-        somewhere = self.point is not None or bool(search_words(self.keyword))
+        somewhere = self.point is not None or self.has_keyword
         return {
             "point": self.point,
             "radius_km": self.radius_km,
-            "include_local": somewhere
-            and (not attendance or bool(attendance - {Attendance.ONLINE})),
-            "include_online": Attendance.ONLINE in attendance,
-            "soon_hours": float(soon) if soon is not None else None,
+            "include_local": somewhere and self.wants_local,
+            "include_online": Attendance.ONLINE in self.attendance,
+            "soon_hours": self.soon_hours,
             "prefer_philosophy": data.get("prefer_philosophy") or "",
             "prefer_formats": data.get("prefer_format") or [],
             "sort": data.get("sort") or "",
@@ -350,16 +354,20 @@ class MeetingFilter(django_filters.FilterSet):
     # Never a dead end: what an empty results page offers instead. Each is a query of its own,
     # made only when the page is empty.
 
+    @property
+    def searches_nearby(self):
+        """Whether the search looks for meetings held around a place."""
+        return self.form.point is not None and self.form.wants_local
+
     def nearest_anywhere(self, limit=5):
         """The meetings nearest the place that fit every choice, however far (nearest first)."""
-        options = self.form.search_options(self.now)
-        if options["point"] is None or not options["include_local"]:
+        if not self.searches_nearby:
             return []
         return self.narrowed(self.queryset).nearest(
-            options["point"],
-            beyond_km=options["radius_km"],
+            self.form.point,
+            beyond_km=self.form.radius_km,
             limit=limit,
-            soon_hours=options["soon_hours"],
+            soon_hours=self.form.soon_hours,
             now=self.now,
         )
 
@@ -392,8 +400,7 @@ class MeetingFilter(django_filters.FilterSet):
     def others_nearby(self):
         """Meetings within the radius that other programs offer: {philosophy: (count, nearest
         km)}, for a search narrowed by philosophy or program."""
-        options = self.form.search_options(self.now)
-        if options["point"] is None or not options["include_local"]:
+        if not self.searches_nearby:
             return {}
         data = self.form.cleaned_data
         queryset = self.narrowed(self.queryset, skip=("philosophy", "program"))
@@ -404,7 +411,7 @@ class MeetingFilter(django_filters.FilterSet):
         else:
             return {}
         found = queryset.near(
-            options["point"], options["radius_km"], soon_hours=options["soon_hours"], now=self.now
+            self.form.point, self.form.radius_km, soon_hours=self.form.soon_hours, now=self.now
         )
         rows = (
             found.order_by()

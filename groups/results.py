@@ -7,7 +7,7 @@ from django.db.models import Count, Window
 from django.urls import reverse
 
 from groups import schedule
-from groups.search.geometry import KM_PER_MILE, MAX_RADIUS_KM
+from groups.search.geometry import KM_PER_MILE, MAX_RADIUS_KM, radius_in_km
 from groups.vocabulary import PROGRAMS
 
 PAGE_SIZE = 20
@@ -176,7 +176,7 @@ def wait(minutes):
 @dataclass(frozen=True)
 class Others:
     """Meetings of another philosophy within the radius, for a search narrowed by philosophy or
-    program: how many, how near the nearest, and the search that lists them."""
+    program: how many, and how near the nearest is."""
 
     philosophy: str
     same_philosophy: bool
@@ -213,9 +213,11 @@ class DeadEnd:
         philosophies = filterset.chosen_philosophies()
         nearest = filterset.nearest_anywhere()
         widen_to = None
-        if nearest and nearest[0].distance_km <= MAX_RADIUS_KM:
-            # A radius in the person's unit that takes in the nearest meeting.
+        if nearest:
+            # A radius in the person's unit that takes in the nearest meeting, if one may ask it.
             widen_to = max(1, math.ceil(in_unit(nearest[0].distance_km, unit)))
+            if radius_in_km(widen_to, unit) > MAX_RADIUS_KM:
+                widen_to = None
         online = filterset.next_online()
         others = [
             Others(
@@ -226,9 +228,8 @@ class DeadEnd:
             )
             for philosophy, (count, nearest_km) in sorted(filterset.others_nearby().items())
         ]
-        options = form.search_options(filterset.now)
         return cls(
-            searched_nearby=options["point"] is not None and options["include_local"],
+            searched_nearby=filterset.searches_nearby,
             radius=f"{in_unit(form.radius_km, unit):.1f}".removesuffix(".0") + f" {unit}",
             program=PROGRAMS[programs[0]][1] if len(programs) == 1 else "",
             philosophy=data.get("philosophy") or "",

@@ -86,7 +86,7 @@ def chips(filterset):
                 _url(data, radius=None, unit=None),
             )
         )
-    if text := " ".join(form.keyword.split()):
+    if text := " ".join((cleaned.get("text") or "").split()):
         add(PHRASES["text"] % {"value": text}, "text")
     if philosophy := cleaned.get("philosophy"):
         add(PHILOSOPHY_ONLY[philosophy], "philosophy")

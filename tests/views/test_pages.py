@@ -791,3 +791,11 @@ def test_a_results_page_stays_under_25_kb(client, db, settings):
         html = page_text(client, url + query)
         assert html.count('<li class="result"') == 20, query
         assert len(html.encode()) < 25_000, (query, len(html.encode()))
+
+
+def test_no_link_to_a_radius_the_form_would_refuse(client, meeting_at, portland, north_of):
+    meeting_at(north_of(portland, 499.5), name="Far")
+    # 499.5 km is 310.4 mi: 311 mi would be past the 500 km limit.
+    text, html = empty_state(client, {"q": "Portland, OR", "unit": "mi"})
+    assert "The nearest is 310.4 mi away." in text and "Far" in text
+    assert "Search within" not in text
