@@ -133,6 +133,23 @@ def test_renaming_a_venue_refreshes_its_meetings_search_text(make_meeting, make_
     assert "library" in stored_search_text(elsewhere)
 
 
+def test_a_meetings_group_name_is_in_its_search_text_and_follows_a_rename(
+    make_meeting, programs
+):
+    from groups.models import Group
+
+    group = Group.objects.create(program=programs["na"], name="Clean Start Group")
+    meeting = make_meeting(name="Monday Night", group=group)
+    other = make_meeting(name="Tuesday Night")
+    assert "clean start group" in stored_search_text(meeting)
+    group.name = "Fresh Start Group"
+    group.save()
+    assert "fresh start group" in stored_search_text(meeting)
+    assert "clean start" not in stored_search_text(meeting)
+    assert list(Meeting.objects.matching("fresh start")) == [meeting]
+    assert "start" not in stored_search_text(other)
+
+
 def test_online_meeting_search_text_has_no_venue(make_meeting):
     meeting = make_meeting(name="Zoom Hope", attendance=Attendance.ONLINE, notes="")
     assert stored_search_text(meeting) == "zoom hope"
