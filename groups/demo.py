@@ -5,6 +5,7 @@ reserved ``.invalid`` domain and phone numbers at the 555-01xx range kept for fi
 invented can reach a real group. The same seed always gives the same data.
 """
 
+import math
 import random
 from datetime import date, time, timedelta
 
@@ -50,6 +51,12 @@ VENUES = ["Community Center", "Church Hall", "Library Room", "Recovery Clubhouse
           "Health Center", "Civic Hall", "Friends Meeting House"]  # fmt: skip
 PLACES_USED = 4000
 MEETINGS_PER_LOCATION = 4
+# So a newcomer trying the sample data finds meetings where they look first: the largest US
+# cities and the largest in the world each get this many local meetings before the rest are
+# spread by population (as far as the count allows).
+FEATURED_US_CITIES = 50
+FEATURED_WORLD_CITIES = 20
+FEATURED_MEETINGS = 6
 
 
 def _pick(rng, weights):
@@ -60,6 +67,57 @@ def clear_samples():
     """Delete every sample meeting and location (never a real one)."""
     Meeting.objects.filter(is_sample=True).delete()
     Location.objects.filter(is_sample=True, meetings__isnull=True).delete()
+
+
+def featured_places(places):
+    """The largest US cities and the largest cities in the world, from places largest first."""
+    us = [place for place in places if place.country == "US"][:FEATURED_US_CITIES]
+    featured = {place.pk: place for place in [*us, *places[:FEATURED_WORLD_CITIES]]}
+    return list(featured.values())
+
+
+def meeting_homes(rng, places, local_meetings):
+    """The place of each local meeting: a share for each featured city, the rest by population."""
+    # Bigger cities have more meetings, but less than in proportion to their size.
+    weights = [max(place.population, 1) ** 0.6 for place in places]
+    featured = featured_places(places)
+    each = min(FEATURED_MEETINGS, local_meetings // len(featured))
+    homes = [place for place in featured for _ in range(each)]
+    homes += rng.choices(places, weights=weights, k=local_meetings - len(homes))
+    rng.shuffle(homes)
+    return homes, weights
+
+
+def sample_venues(rng, homes):
+    """Venues for the local meetings, MEETINGS_PER_LOCATION to a venue, each within about 15 km of
+    its city's centre: the unsaved venues, and the venue of each meeting in ``homes``' order."""
+    by_place = {}
+    for index, place in enumerate(homes):
+        by_place.setdefault(place.pk, (place, []))[1].append(index)
+    venues, venue_of = [], [None] * len(homes)
+    for place, indexes in by_place.values():
+        here = []
+        for _ in range(math.ceil(len(indexes) / MEETINGS_PER_LOCATION)):
+            latitude = max(-89.9, min(89.9, place.latitude + rng.uniform(-0.12, 0.12)))
+            longitude = ((place.longitude + rng.uniform(-0.15, 0.15) + 180) % 360) - 180
+            here.append(
+                Location(
+                    name=f"{rng.choice(VENUES)} {len(venues) + len(here) + 1}{SAMPLE_SUFFIX}",
+                    address=f"{rng.randint(1, 2999)} {rng.choice(STREETS)}",
+                    city=place.name,
+                    region=place.region,
+                    country=place.country,
+                    latitude=round(latitude, 6),
+                    longitude=round(longitude, 6),
+                    timezone=place.timezone,
+                    directions="Sample listing: no real room exists.",
+                    is_sample=True,
+                )
+            )
+        for position, index in enumerate(indexes):
+            venue_of[index] = here[position % len(here)]
+        venues += here
+    return venues, venue_of
 
 
 @transaction.atomic
@@ -76,37 +134,25 @@ def load_demo(meetings, seed):
     )
     if not places:
         raise ValueError("The gazetteer is empty: run `manage.py load_gazetteer` first.")
-    # Bigger cities have more meetings, but less than in proportion to their size.
-    place_weights = [max(place.population, 1) ** 0.6 for place in places]
-
-    locations = []
-    for index in range(max(1, meetings // MEETINGS_PER_LOCATION)):
-        place = rng.choices(places, weights=place_weights)[0]
-        # Spread venues over about 15 km around the city centre.
-        latitude = max(-89.9, min(89.9, place.latitude + rng.uniform(-0.12, 0.12)))
-        longitude = ((place.longitude + rng.uniform(-0.15, 0.15) + 180) % 360) - 180
-        locations.append(
-            Location(
-                name=f"{rng.choice(VENUES)} {index + 1}{SAMPLE_SUFFIX}",
-                address=f"{rng.randint(1, 2999)} {rng.choice(STREETS)}",
-                city=place.name,
-                region=place.region,
-                country=place.country,
-                latitude=round(latitude, 6),
-                longitude=round(longitude, 6),
-                timezone=place.timezone,
-                directions="Sample listing: no real room exists.",
-                is_sample=True,
-            )
-        )
+    attendances = [_pick(rng, ATTENDANCE_WEIGHTS) for _ in range(meetings)]
+    local_meetings = sum(attendance != Attendance.ONLINE for attendance in attendances)
+    homes, place_weights = meeting_homes(rng, places, local_meetings)
+    locations, venue_of = sample_venues(rng, homes)
     Location.objects.bulk_create(locations, batch_size=2000)
+    venues = iter(venue_of)
 
     today = date.today()
     rows, format_codes = [], []
-    for index in range(meetings):
+    for index, attendance in enumerate(attendances):
         program = _pick(rng, PROGRAM_WEIGHTS)
-        attendance = _pick(rng, ATTENDANCE_WEIGHTS)
-        location = rng.choice(locations)
+        if attendance == Attendance.ONLINE:
+            location = None
+            # An online meeting keeps the time of a place where the programs meet.
+            home = rng.choices(places, weights=place_weights)[0]
+            zone, country = home.timezone, home.country
+        else:
+            location = next(venues)
+            zone, country = location.timezone, location.country
         start = _pick(rng, START_TIMES)
         minutes = _pick(rng, DURATIONS)
         end = time(*divmod((start.hour * 60 + start.minute + minutes) % 1440, 60))
@@ -114,19 +160,19 @@ def load_demo(meetings, seed):
         online = attendance != Attendance.IN_PERSON
         meeting = Meeting(
             program=programs[program],
-            location=None if attendance == Attendance.ONLINE else location,
+            location=location,
             name=name,
             slug=f"sample-{index + 1}",
             weekday=rng.randrange(7),
             start_time=start,
             end_time=end,
-            timezone=location.timezone,
+            timezone=zone,
             attendance=attendance,
             conference_url=f"https://meet.example.invalid/{index + 1}" if online else "",
             conference_phone=f"+1 555 01{rng.randint(0, 99):02d}"
             if online and rng.random() < 0.4
             else "",
-            language=COUNTRY_LANGUAGES.get(location.country, "en") if rng.random() > 0.08 else "es",
+            language=COUNTRY_LANGUAGES.get(country, "en") if rng.random() > 0.08 else "es",
             notes="Sample meeting for demonstration. It is not real.",
             last_verified=today - timedelta(days=rng.randint(0, 730)),
             is_sample=True,

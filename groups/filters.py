@@ -2,8 +2,8 @@
 
 Two kinds of parameter:
 
-- Filters narrow the meetings and nothing else: philosophy, program, attendance, formats,
-  language, day and time of day. Each is a django-filter filter.
+- Filters narrow the meetings and nothing else: keyword, philosophy, program, attendance,
+  formats, language, day and time of day. Each is a django-filter filter.
 - The place, radius, "starting within", preferences and sort are plain fields of the form. They
   feed one call, ``MeetingQuerySet.search``, because distance, time windows and the "best" order
   are built from shared expressions in one query (see groups.search); split into filters of their
@@ -16,6 +16,7 @@ from functools import cache
 
 import django_filters
 from django import forms
+from django.db.models import Count, Min
 from django.utils import timezone
 from geopy.location import Location as GeoLocation
 
@@ -24,9 +25,11 @@ from groups.geocoding import MAX_QUERY_LENGTH, search_geocoder, zone_at
 from groups.models import Attendance, Meeting, Philosophy, Weekday
 from groups.search import geometry, timing
 from groups.search.ranking import Sort
+from groups.text import search_words
 from groups.vocabulary import FORMATS, LANGUAGES, PROGRAMS
 
 UNITS = [("km", "km"), ("mi", "miles")]
+MAX_KEYWORD_LENGTH = 100
 PROGRAM_CHOICES = [(slug, name) for slug, (name, _, _) in PROGRAMS.items()]
 # The long format list is given as a callable: Django deep-copies a list for every form it builds.
 _FORMAT_CHOICES = [(term.code, term.name) for term in FORMATS]
@@ -75,8 +78,8 @@ class MeetingSearchForm(forms.Form):
     """Where the person is and how to rank: resolved and checked, ready for the search call.
 
     After validation, ``place`` is the geopy location searched near (or None), ``other_places``
-    the other readings of an ambiguous name, and ``searcher_zone`` the time zone to show online
-    meetings in.
+    the other readings of an ambiguous name, ``near_misses`` the places a name we could not find
+    may have meant, and ``searcher_zone`` the time zone to show online meetings in.
     """
 
     q = forms.CharField(
@@ -115,6 +118,7 @@ class MeetingSearchForm(forms.Form):
 
     place = None
     other_places = ()
+    near_misses = ()
     searcher_zone = None
     default_radius_km = geometry.DEFAULT_RADIUS_KM
 
@@ -166,12 +170,12 @@ class MeetingSearchForm(forms.Form):
             raise forms.ValidationError(
                 "Send both latitude and longitude, or type a place instead.", code="half_point"
             )
-        if latitude is not None:
-            point = (float(latitude), float(longitude))
-            self.place = GeoLocation("your location", point, {"timezone": zone_at(*point) or ""})
-        elif query:
+        # A place typed wins over coordinates: the form of a search near "your location" still
+        # carries them when someone types a town instead.
+        if query:
             candidates = search_geocoder().geocode(query, exactly_one=False)
             if not candidates:
+                self.near_misses = search_geocoder().did_you_mean(query)
                 self.add_error(
                     "q",
                     forms.ValidationError(
@@ -184,11 +188,21 @@ class MeetingSearchForm(forms.Form):
                 return
             self.place = candidates[0]
             self.other_places = [c for c in candidates[1:] if c.address != self.place.address]
+        elif latitude is not None:
+            point = (float(latitude), float(longitude))
+            self.place = GeoLocation("your location", point, {"timezone": zone_at(*point) or ""})
         browser_zone = data.get("tz")
         if browser_zone and browser_zone not in schedule.zone_names():
             browser_zone = None  # A zone the browser named that we do not know: use the place's.
         zone = browser_zone or (self.place and self.place.raw.get("timezone")) or None
         self.searcher_zone = zoneinfo.ZoneInfo(zone) if zone else None
+
+    @property
+    def did_you_mean(self):
+        """(label, what to search for) of the places the person may have meant."""
+        if self.other_places:
+            return [(place.address, place.address) for place in self.other_places]
+        return self.near_misses
 
     @property
     def point(self):
@@ -210,21 +224,37 @@ class MeetingSearchForm(forms.Form):
         return set(self.cleaned_data.get("attendance") or [])
 
     @property
+    def soon_hours(self):
+        soon = self.cleaned_data.get("soon")
+        return float(soon) if soon is not None else None
+
+    @property
+    def wants_local(self):
+        """Whether meetings held in a place are asked for (the default), not only online ones."""
+        attendance = self.attendance
+        return not attendance or bool(attendance - {Attendance.ONLINE})
+
+    @property
+    def has_keyword(self):
+        return bool(search_words(self.cleaned_data.get("text")))
+
+    @property
     def is_searching(self):
-        """True when there is somewhere to search: a place, or online meetings."""
-        return self.point is not None or Attendance.ONLINE in self.attendance
+        """True when there is somewhere to search: a place, online meetings, or a keyword
+        (which finds meetings anywhere)."""
+        return self.point is not None or Attendance.ONLINE in self.attendance or self.has_keyword
 
     def search_options(self, now):
         """The keyword arguments of MeetingQuerySet.search for what was asked."""
         data = self.cleaned_data
-        soon = data.get("soon")
-        attendance = self.attendance
+        # With no place, a keyword still finds local meetings, wherever they are.
+        somewhere = self.point is not None or self.has_keyword
         return {
             "point": self.point,
             "radius_km": self.radius_km,
-            "include_local": not attendance or bool(attendance - {Attendance.ONLINE}),
-            "include_online": Attendance.ONLINE in attendance,
-            "soon_hours": float(soon) if soon is not None else None,
+            "include_local": somewhere and self.wants_local,
+            "include_online": Attendance.ONLINE in self.attendance,
+            "soon_hours": self.soon_hours,
             "prefer_philosophy": data.get("prefer_philosophy") or "",
             "prefer_formats": data.get("prefer_format") or [],
             "sort": data.get("sort") or "",
@@ -252,6 +282,12 @@ class ShallowCopied(dict):
 
 
 class MeetingFilter(django_filters.FilterSet):
+    text = django_filters.CharFilter(
+        label="Meeting or group name",
+        method="filter_text",
+        max_length=MAX_KEYWORD_LENGTH,
+        help_text="Optional: a name, a venue, or a word from the notes.",
+    )
     philosophy = django_filters.ChoiceFilter(
         label="Philosophy",
         field_name="program__philosophy",
@@ -307,6 +343,9 @@ class MeetingFilter(django_filters.FilterSet):
         form_class.base_fields = ShallowCopied(form_class.base_fields)
         return form_class
 
+    def filter_text(self, queryset, name, value):
+        return queryset.matching(value)
+
     def filter_formats(self, queryset, name, codes):
         return queryset.with_formats(codes)
 
@@ -321,22 +360,89 @@ class MeetingFilter(django_filters.FilterSet):
         """
         if not self.form.is_searching:
             return queryset.none()
-        data = self.form.cleaned_data
-        for name, filter_ in self.filters.items():
-            queryset = filter_.filter(queryset, data.get(name))
-        if data.get("prefer_format"):
+        queryset = self.narrowed(queryset)
+        if self.form.cleaned_data.get("prefer_format"):
             queryset = queryset.prefetch_related("formats")  # The cards name the ones matched.
         return queryset.search(**self.form.search_options(self.now))
 
-    # What the results page says about the search.
+    def narrowed(self, queryset, *, skip=()):
+        """The queryset narrowed by every filter but those named in ``skip``."""
+        data = self.form.cleaned_data
+        for name, filter_ in self.filters.items():
+            if name not in skip:
+                queryset = filter_.filter(queryset, data.get(name))
+        return queryset
+
+    # Never a dead end: what an empty results page offers instead. Each is a query of its own,
+    # made only when the page is empty.
 
     @property
-    def wider_radius_km(self):
-        """The radius to suggest when nothing matched, or None at the limit."""
-        radius = self.form.radius_km
-        if radius >= geometry.MAX_RADIUS_KM:
-            return None
-        return min(geometry.MAX_RADIUS_KM, round(radius * 2))
+    def searches_nearby(self):
+        """Whether the search looks for meetings held around a place."""
+        return self.form.point is not None and self.form.wants_local
+
+    def nearest_anywhere(self, limit=5):
+        """The meetings nearest the place that fit every choice, however far (nearest first)."""
+        if not self.searches_nearby:
+            return []
+        return self.narrowed(self.queryset).nearest(
+            self.form.point,
+            beyond_km=self.form.radius_km,
+            limit=limit,
+            soon_hours=self.form.soon_hours,
+            now=self.now,
+        )
+
+    def next_online(self, limit=3):
+        """The online meetings of the programs chosen that start soonest, on any day.
+
+        Looked for in the coming day first, as the results list them (ranges of an index),
+        then in the whole week, which reads every online meeting, only when few start sooner.
+        """
+        queryset = self.narrowed(self.queryset, skip=("attendance", "day", "time"))
+        for hours in (timing.ONLINE_HOURS, None):
+            found = queryset.search(
+                include_local=False,
+                include_online=True,
+                online_hours=hours,
+                sort=Sort.SOONEST,
+                now=self.now,
+            )
+            found = list(found[:limit])
+            if len(found) >= limit or hours is None:
+                return found
+
+    def chosen_philosophies(self):
+        """The philosophies the chosen philosophy or programs narrow the search to, if any."""
+        data = self.form.cleaned_data
+        if data.get("philosophy"):
+            return {data["philosophy"]}
+        return {PROGRAMS[slug][2] for slug in data.get("program") or []}
+
+    def others_nearby(self):
+        """Meetings within the radius that other programs offer: {philosophy: (count, nearest
+        km)}, for a search narrowed by philosophy or program."""
+        if not self.searches_nearby:
+            return {}
+        data = self.form.cleaned_data
+        queryset = self.narrowed(self.queryset, skip=("philosophy", "program"))
+        if data.get("philosophy"):
+            queryset = queryset.exclude(program__philosophy=data["philosophy"])
+        elif data.get("program"):
+            queryset = queryset.exclude(program__slug__in=data["program"])
+        else:
+            return {}
+        found = queryset.near(
+            self.form.point, self.form.radius_km, soon_hours=self.form.soon_hours, now=self.now
+        )
+        rows = (
+            found.order_by()
+            .values("program__philosophy")
+            .annotate(count=Count("pk"), nearest_km=Min("distance_km"))
+        )
+        return {row["program__philosophy"]: (row["count"], row["nearest_km"]) for row in rows}
+
+    # What the results page says about the search.
 
     @property
     def attendance_with_online(self):
@@ -345,6 +451,13 @@ class MeetingFilter(django_filters.FilterSet):
             Attendance.HYBRID,
         ]
         return [*current, Attendance.ONLINE] if Attendance.ONLINE not in current else None
+
+    @property
+    def narrows_beyond_program(self):
+        """Whether a choice other than the program or philosophy narrows the search."""
+        data = self.form.cleaned_data
+        chosen = [data.get(name) for name in ("text", "attendance", "format", "language", "day")]
+        return any(chosen) or bool(data.get("time")) or data.get("soon") is not None
 
     @property
     def more_choices_in_use(self):

@@ -10,7 +10,6 @@ import csv
 import hashlib
 import json
 import re
-import unicodedata
 from collections import defaultdict
 from functools import cache
 from itertools import product
@@ -25,10 +24,15 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location as GeoLocation
 
+from groups.text import normalize
+
 MAX_QUERY_LENGTH = 200
 MAX_CANDIDATES = 8
 
 US_ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
+ZIP_START = re.compile(r"^\d{3,5}$")
+MIN_SUGGESTION_LENGTH = 2
+MIN_DID_YOU_MEAN_LENGTH = 4
 
 # Canadian provinces are numbered in GeoNames; people type the postal abbreviations.
 CA_PROVINCES = {
@@ -98,14 +102,6 @@ def region_label(country, code):
     return region_name(country, code)
 
 
-def normalize(text):
-    """Lower-case, strip accents and punctuation, collapse spaces: how names are matched."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"[^\w\s'-]", " ", text.lower())
-    return " ".join(text.split())
-
-
 @cache
 def region_aliases():
     """Map typed region and country names (normalized) to their possible (field, code) readings.
@@ -120,6 +116,12 @@ def region_aliases():
         aliases[code.lower()].append(("region", code))
     for code in CA_PROVINCES.values():
         aliases[code.lower()].append(("region", code))
+    # Elsewhere regions are shown by name ("Sao Paulo, Sao Paulo, BR"): read a name back to its
+    # code, for the suggestions and labels people copy into the search box.
+    for (_, code), name in sorted(_region_names().items()):
+        reading = ("region", code)
+        if reading not in aliases[normalize(name)]:
+            aliases[normalize(name)].append(reading)
     for code, country in names.get_countries().items():
         for alias in (country["name"], code, country["iso3"]):
             aliases[normalize(alias)].append(("country", code))
@@ -139,6 +141,16 @@ def _spellings(name):
     for long, short in SPELLINGS:
         if name.startswith(long):
             yield short + name[len(long) :]
+
+
+def starting_with(field, prefix):
+    """Filter arguments for values of ``field`` that start with ``prefix``: a range an index
+    serves (a LIKE pattern would not, on SQLite), then the exact test."""
+    stem = prefix.rstrip(" '-")  # Characters a collation may pass over do not end the range.
+    if not stem:
+        return {f"{field}__startswith": prefix}
+    after = stem[:-1] + chr(ord(stem[-1]) + 1)
+    return {f"{field}__gte": stem, f"{field}__lt": after, f"{field}__startswith": prefix}
 
 
 class Gazetteer(Geocoder):
@@ -172,6 +184,45 @@ class Gazetteer(Geocoder):
         for name, qualifiers in readings:
             if towns := self._towns_from_zip_codes(name, dict(qualifiers), limit):
                 return towns
+        return []
+
+    def suggest(self, typed, limit=MAX_CANDIDATES):
+        """Places whose name starts with what was typed, largest first: (label, value) pairs.
+
+        ``value`` is what to search for to get that place back: the label of a town (the
+        largest place of that label, so no two suggestions look alike), or a ZIP code alone
+        when the digits typed are the start of one. Each lookup is a range on an index.
+        """
+        from groups.models import Place
+
+        text = " ".join(str(typed or "").split())[:MAX_QUERY_LENGTH]
+        if ZIP_START.match(text):
+            codes = Place.objects.filter(
+                kind=Place.Kind.POSTAL, country="US", **starting_with("postal_code", text)
+            ).order_by("postal_code")[:limit]
+            return [(place.label, place.postal_code) for place in codes]
+        name = normalize(text.split(",")[0])
+        if len(name) < MIN_SUGGESTION_LENGTH:
+            return []
+        typed_label = normalize(text)
+        # A qualifier after a comma ("Portland, O") is matched against the labels found.
+        reach = limit if typed_label == name else limit * 10
+        towns = Place.objects.filter(
+            kind=Place.Kind.CITY, **starting_with("search_name", name)
+        ).order_by("-population", "pk")[:reach]
+        suggestions = {}
+        for place in towns:
+            if normalize(place.label).startswith(typed_label):
+                suggestions.setdefault(place.label, (place.label, place.label))
+        return list(suggestions.values())[:limit]
+
+    def did_you_mean(self, typed, limit=MAX_CANDIDATES):
+        """Suggestions for text that named no place: places whose name starts with it, or with
+        ever shorter beginnings of it, so a slip near the end ("Portlnd") still finds the town."""
+        name = " ".join(str(typed or "").split())[:MAX_QUERY_LENGTH].split(",")[0]
+        for end in range(len(name), MIN_DID_YOU_MEAN_LENGTH - 1, -1):
+            if found := self.suggest(name[:end], limit):
+                return found
         return []
 
     def _towns_from_zip_codes(self, name, qualifiers, limit):

@@ -7,7 +7,8 @@ from django.db.models import Count, Window
 
 from groups import schedule
 from groups.links import path_for
-from groups.search.geometry import KM_PER_MILE
+from groups.search.geometry import KM_PER_MILE, MAX_RADIUS_KM, radius_in_km
+from groups.vocabulary import PROGRAMS
 
 PAGE_SIZE = 20
 MAX_PAGE = 5000
@@ -74,6 +75,16 @@ def paginate(queryset, number):
     return Page(rows_for(number) if total else [], number, total)
 
 
+def in_unit(km, unit):
+    """A distance in kilometres, in the unit the person chose ("km" or "mi")."""
+    return km / KM_PER_MILE if unit == "mi" else km
+
+
+def format_distance(km, unit):
+    """'3.2 km' or '2.0 mi'."""
+    return f"{in_unit(km, unit):.1f} {unit}"
+
+
 @dataclass(frozen=True)
 class Result:
     """What one result card shows: plain strings render several times faster than models."""
@@ -90,6 +101,9 @@ class Result:
     searcher_time: str
     where: str
     reasons: str
+    # For the map of results: the venue's coordinates, or "" for a meeting held only online.
+    latitude: str = ""
+    longitude: str = ""
 
 
 class ResultCards:
@@ -105,9 +119,7 @@ class ResultCards:
         program = meeting.program
         distance = ""
         if getattr(meeting, "distance_km", None) is not None:
-            unit = self.form.distance_unit
-            factor = 1 / KM_PER_MILE if unit == "mi" else 1
-            distance = f"{meeting.distance_km * factor:.1f} {unit}"
+            distance = format_distance(meeting.distance_km, self.form.distance_unit)
         zone = self.form.searcher_zone
         searcher_time = ""
         if meeting.is_online and zone and zone.key != meeting.timezone:
@@ -121,11 +133,13 @@ class ResultCards:
                     reasons.append(FORMAT_REASONS.get(fmt.code, fmt.name.lower()))
         reasons.append(schedule.describe_start(occurrence, self.now))
         location = meeting.location
-        where = ""
+        where = latitude = longitude = ""
         if location is not None:
             where = ", ".join(
                 part for part in (location.name, location.city, location.region_label) if part
             )
+            if location.has_coordinates:
+                latitude, longitude = f"{location.latitude:.5f}", f"{location.longitude:.5f}"
         return Result(
             name=meeting.name,
             url=path_for("groups:meeting", meeting.slug),
@@ -135,8 +149,92 @@ class ResultCards:
             philosophy_label=program.get_philosophy_display(),
             attendance_label=meeting.get_attendance_display(),
             when_text=schedule.format_span(occurrence),
-            in_progress=meeting.in_progress,
+            in_progress=occurrence.in_progress,
             searcher_time=searcher_time,
             where=where,
             reasons=" · ".join(reason for reason in reasons if reason),
+            latitude=latitude,
+            longitude=longitude,
+        )
+
+
+def wait(minutes):
+    """How long until a start, in the largest whole unit: ("now", 0), ("minutes", 40),
+    ("hours", 3) or ("days", 2)."""
+    if minutes <= 0:
+        return ("now", 0)
+    if minutes < 60:
+        return ("minutes", minutes)
+    if minutes < 24 * 60:
+        return ("hours", round(minutes / 60))
+    return ("days", round(minutes / (24 * 60)))
+
+
+@dataclass(frozen=True)
+class Others:
+    """Meetings of another philosophy within the radius, for a search narrowed by philosophy or
+    program: how many, and how near the nearest is."""
+
+    philosophy: str
+    same_philosophy: bool
+    count: int
+    nearest: str
+
+
+@dataclass
+class DeadEnd:
+    """What an empty results page offers instead, each part explained in a sentence.
+
+    ``nearest``: the meetings nearest the place that fit every choice, whatever the distance;
+    ``online``: the online meetings of the same programs that start soonest; ``others``: what
+    the other philosophy (or the other programs) offer within the radius.
+    """
+
+    searched_nearby: bool
+    radius: str
+    program: str
+    philosophy: str
+    other_choices: bool
+    nearest: list
+    nearest_distance: str
+    widen_to: int | None
+    online: list
+    online_wait: tuple
+    others: list
+
+    @classmethod
+    def build(cls, filterset, cards):
+        form, data = filterset.form, filterset.form.cleaned_data
+        unit = form.distance_unit
+        programs = data.get("program") or []
+        philosophies = filterset.chosen_philosophies()
+        nearest = filterset.nearest_anywhere()
+        widen_to = None
+        if nearest:
+            # A radius in the person's unit that takes in the nearest meeting, if one may ask it.
+            widen_to = max(1, math.ceil(in_unit(nearest[0].distance_km, unit)))
+            if radius_in_km(widen_to, unit) > MAX_RADIUS_KM:
+                widen_to = None
+        online = filterset.next_online()
+        others = [
+            Others(
+                philosophy=philosophy,
+                same_philosophy=philosophy in philosophies,
+                count=count,
+                nearest=format_distance(nearest_km, unit),
+            )
+            for philosophy, (count, nearest_km) in sorted(filterset.others_nearby().items())
+        ]
+        return cls(
+            searched_nearby=filterset.searches_nearby,
+            radius=f"{in_unit(form.radius_km, unit):.1f}".removesuffix(".0") + f" {unit}",
+            program=PROGRAMS[programs[0]][1] if len(programs) == 1 else "",
+            philosophy=data.get("philosophy") or "",
+            other_choices=filterset.narrows_beyond_program or len(programs) > 1,
+            nearest=[cards.card(meeting) for meeting in nearest],
+            nearest_distance=format_distance(nearest[0].distance_km, unit) if nearest else "",
+            widen_to=widen_to,
+            online=[cards.card(meeting) for meeting in online],
+            online_wait=wait(online[0].minutes_until) if online else (),
+            others=others,
         )

@@ -1,5 +1,7 @@
 """Sample data (groups/demo.py): repeatable, realistic, and never touching real meetings."""
 
+import re
+
 from groups.demo import load_demo
 from groups.models import Attendance, Meeting
 
@@ -60,3 +62,23 @@ def test_reload_replaces_samples_but_never_real_meetings(make_meeting):
     load_demo(20, seed=2)
     assert Meeting.objects.filter(is_sample=True).count() == 20
     assert Meeting.objects.filter(pk=real.pk).exists()
+
+
+def test_at_the_make_run_count_every_large_city_has_meetings_nearby(db):
+    from pathlib import Path
+
+    from groups.models import Place
+
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text()
+    count = int(re.search(r"^DEMO_MEETINGS \?= (\d+)$", makefile, re.M).group(1))
+    load_demo(count, seed=1)  # what `make run` loads
+    cities = Place.objects.filter(kind=Place.Kind.CITY).order_by("-population")
+    largest = [*cities.filter(country="US")[:50], *cities[:20]]
+    nearby = {
+        place.label: Meeting.objects.active()
+        .search(point=(place.latitude, place.longitude), radius_km=25)
+        .count()
+        for place in largest
+    }
+    assert len(nearby) == 70 and "Chicago, IL, US" in nearby and "Shanghai, Shanghai, CN" in nearby
+    assert {label: n for label, n in nearby.items() if n < 5} == {}

@@ -103,3 +103,28 @@ def test_bad_input_is_named_on_the_form(db, data, field):
     filterset = MeetingFilter(data, queryset=search_queryset())
     assert not filterset.is_valid()
     assert field in filterset.errors
+
+
+def test_keyword_combines_with_place_and_every_filter(meeting_at, make_meeting, programs, portland):
+    clean = meeting_at(portland, name="Clean Start", program=programs["smart"], weekday=2)
+    meeting_at(portland, name="Clean Start", program=programs["na"], weekday=2)
+    meeting_at(portland, name="Hope", notes="A clean start every week", weekday=4)
+    assert len(run_filter({"q": "Portland, OR", "text": "clean start"})) == 3
+    assert run_filter({"q": "Portland, OR", "text": "clean", "philosophy": "secular"}) == [clean]
+    both = {"q": "Portland, OR", "text": "START", "day": ["2"], "program": ["smart", "sos"]}
+    assert run_filter(both) == [clean]
+    assert run_filter({"q": "London, GB", "text": "clean start"}) == []
+
+
+def test_keyword_alone_searches_everywhere_soonest_first(meeting_at, portland, north_of):
+    later = meeting_at(north_of(portland, 4000), name="Clean Start North", weekday=3)
+    sooner = meeting_at(portland, name="Clean Start", weekday=2)
+    meeting_at(portland, name="Hope Group", weekday=2)
+    tuesday_noon = datetime(2026, 6, 2, 19, 0, tzinfo=UTC)
+    assert run_filter({"text": "clean start"}, now=tuesday_noon) == [sooner, later]
+    assert run_filter({"text": "  "}) == []
+
+
+def test_keyword_that_is_too_long_is_refused(db):
+    filterset = MeetingFilter({"text": "x" * 101}, queryset=search_queryset())
+    assert not filterset.is_valid() and "text" in filterset.errors

@@ -123,6 +123,53 @@ def test_geocode_answers_with_the_place_in_raw(gazetteer):
         gazetteer.reverse("45.5, -122.7")
 
 
+# Suggestions as a person types, and "did you mean"
+
+
+def test_suggestions_start_with_what_was_typed_largest_first(gazetteer):
+    suggested = gazetteer.suggest("portl")
+    labels = [label for label, _ in suggested]
+    assert len(labels) == 8 and labels[:2] == ["Portland, OR, US", "Portland, ME, US"]
+    assert all(label.lower().startswith("portl") for label in labels)
+    largest = {}
+    for place in Place.objects.filter(kind=Place.Kind.CITY, search_name__startswith="portl"):
+        largest[place.label] = max(largest.get(place.label, 0), place.population)
+    populations = [largest[label] for label in labels]
+    assert populations == sorted(populations, reverse=True)
+    assert min(populations) >= sorted(largest.values(), reverse=True)[7]
+
+
+@pytest.mark.parametrize("typed", ["portl", "Portland, O", "sao p", "SAN FRAN", "st. lo", "londo"])
+def test_each_suggestion_searches_back_to_itself(gazetteer, typed):
+    suggested = gazetteer.suggest(typed)
+    assert suggested
+    for label, value in suggested:
+        assert gazetteer.geocode(value).address == label
+
+
+def test_suggestions_narrow_by_what_follows_a_comma(gazetteer):
+    assert gazetteer.suggest("Portland, O") == [("Portland, OR, US", "Portland, OR, US")]
+    assert [label for label, _ in gazetteer.suggest("Springfield, I")] == ["Springfield, IL, US"]
+
+
+def test_zip_codes_are_suggested_from_three_digits(gazetteer):
+    assert gazetteer.suggest("97") == []
+    suggested = gazetteer.suggest("9720")
+    assert suggested[0] == ("97201 Portland, OR, US", "97201")
+    assert [value for _, value in suggested] == sorted(value for _, value in suggested)
+    assert all(value.startswith("9720") for _, value in suggested)
+
+
+@pytest.mark.parametrize("typed", ["", " ", "p", "!!", "zzzzq", "x" * 500])
+def test_too_little_or_nothing_suggests_nothing(gazetteer, typed):
+    assert gazetteer.suggest(typed) == []
+
+
+def test_did_you_mean_forgives_a_slip_near_the_end(gazetteer):
+    assert gazetteer.did_you_mean("Portlnd")[0] == ("Portland, OR, US", "Portland, OR, US")
+    assert gazetteer.did_you_mean("Qqqq") == []
+
+
 # Address lookups
 
 

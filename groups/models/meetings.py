@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from groups import rules, schedule
+from groups import rules, schedule, text
 from groups.models.fields import LineField, NotesField
 from groups.models.named_groups import Group
 from groups.models.places import Location
@@ -34,6 +34,20 @@ class MeetingQuerySet(SearchQuerySet):
     def samples(self):
         return self.filter(is_sample=True)
 
+    def refresh_search_text(self):
+        """Store each meeting's search text anew (after its venue or group was renamed); return
+        how many changed."""
+        changed = []
+        for meeting in self.select_related("location", "group").only(
+            "name", "notes", "search_text", "location__name", "group__name"
+        ):
+            before = meeting.search_text
+            meeting.search_text = meeting.listing_search_text()
+            if meeting.search_text != before:
+                changed.append(meeting)
+        self.model.objects.bulk_update(changed, ["search_text"], batch_size=2000)
+        return len(changed)
+
     def stale(self, today=None):
         """Meetings nobody has confirmed for STALE_AFTER_DAYS, or ever."""
         cutoff = (today or date.today()) - timedelta(days=STALE_AFTER_DAYS)
@@ -44,7 +58,7 @@ class Meeting(models.Model):
     """One weekly meeting of a program, at a location, online, or both."""
 
     # Set by fill_derived_fields(); bulk_update callers must list them.
-    DERIVED_FIELDS = ("week_minute", "duration", "utc_week_minute", "std_offset")
+    DERIVED_FIELDS = ("week_minute", "duration", "utc_week_minute", "std_offset", "search_text")
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="meetings")
     location = models.ForeignKey(
@@ -120,6 +134,8 @@ class Meeting(models.Model):
     # groups.search.timing.
     utc_week_minute = models.PositiveSmallIntegerField(editable=False, default=0)
     std_offset = models.SmallIntegerField(editable=False, default=0)
+    # What a keyword search reads (groups.text): name, venue and notes, normalized.
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     objects = MeetingQuerySet.as_manager()
 
@@ -211,6 +227,18 @@ class Meeting(models.Model):
         self.duration = schedule.duration_minutes(self.start_time, self.end_time)
         self.std_offset = schedule.standard_offset(self.timezone)
         self.utc_week_minute = (self.week_minute - self.std_offset) % schedule.MINUTES_PER_WEEK
+        self.search_text = self.listing_search_text()
+
+    def listing_search_text(self):
+        """The words a keyword search finds this meeting by: its name, its venue's and its
+        group's, its notes.
+
+        A part added here must also refresh the meetings when that part changes, as
+        Location.save and Group.save do for their names.
+        """
+        venue = self.location.name if self.location is not None else ""
+        group = self.group.name if self.group is not None else ""
+        return text.search_text(self.name, venue, group, self.notes)
 
     def unique_slug(self):
         others = Meeting.objects.exclude(pk=self.pk)
@@ -221,12 +249,6 @@ class Meeting(models.Model):
     @property
     def zone(self):
         return zoneinfo.ZoneInfo(self.timezone)
-
-    @property
-    def in_progress(self):
-        """Whether a search found this meeting running now (its minutes_until is not positive)."""
-        minutes = getattr(self, "minutes_until", None)
-        return minutes is not None and minutes <= 0
 
     @property
     def is_online(self):

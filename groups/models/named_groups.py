@@ -49,7 +49,11 @@ class Group(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_group_slug(self.name, self.pk)
+        renaming = not self._state.adding
         super().save(*args, **kwargs)
+        if renaming:
+            # The group's name is part of the search text of each of its meetings.
+            self.meetings.refresh_search_text()
 
     def get_absolute_url(self):
         return reverse("groups:group", args=[self.slug])

@@ -82,6 +82,13 @@ class Location(models.Model):
     def __str__(self):
         return f"{self.name}, {self.city}"
 
+    def save(self, *args, **kwargs):
+        renaming = not self._state.adding
+        super().save(*args, **kwargs)
+        if renaming:
+            # The venue's name is part of the search text of every meeting held here.
+            self.meetings.refresh_search_text()
+
     def get_absolute_url(self):
         return reverse("groups:location", args=[self.pk])
 

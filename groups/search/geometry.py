@@ -14,6 +14,8 @@ EARTH_RADIUS_KM = 6371.009  # The mean radius geopy's great_circle uses.
 KM_PER_MILE = 1.609344
 DEFAULT_RADIUS_KM = 25
 MAX_RADIUS_KM = 500
+# No two points on the globe are further apart.
+HALF_CIRCUMFERENCE_KM = math.pi * EARTH_RADIUS_KM
 
 
 def radius_in_km(radius, unit):

@@ -8,6 +8,7 @@ from django.db.models import Case, Exists, FloatField, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from groups.search import geometry, ranking, timing
+from groups.text import search_words
 from groups.vocabulary import Attendance
 
 ONLINE_ONLY = Q(attendance=Attendance.ONLINE)
@@ -32,6 +33,17 @@ class SearchQuerySet(models.QuerySet):
             queryset = queryset.filter(self.has_format(code))
         return queryset
 
+    def matching(self, query):
+        """Meetings whose stored search text holds every word of ``query``, in any case or accent.
+
+        A substring test on a column normalized in Python: the same on SQLite and PostgreSQL, and
+        cheap, since it reads only the rows the rest of the search lets through.
+        """
+        queryset = self
+        for word in search_words(query):
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
+
     def search(
         self,
         *,
@@ -50,9 +62,11 @@ class SearchQuerySet(models.QuerySet):
 
         1. Local meetings (in person or hybrid) are first cut to a latitude/longitude box around
            the point, which the (latitude, longitude) index on Location serves, so the cost grows
-           with the meetings nearby rather than with all meetings.
+           with the meetings nearby rather than with all meetings. With no point they are not
+           cut by place at all: ask for that only when something else narrows them (a keyword).
         2. Their great-circle distance is the haversine formula, computed in the database with
            Django's math functions (the same on SQLite and PostgreSQL); rows past the radius go.
+           With no point there is no distance.
         3. Online-only meetings have no place: when asked for, they join whatever the radius,
            those in progress or starting within ``online_hours`` (or ``soon_hours``; None
            means the whole week), picked by ranges on their stored UTC start minute.
@@ -95,10 +109,37 @@ class SearchQuerySet(models.QuerySet):
             )
         return queryset.order_by(*ranking.ordering(sort))
 
+    def near(self, point, radius_km, *, soon_hours=None, now=None):
+        """Local meetings within ``radius_km`` of ``point``, with ``distance_km`` and nothing else
+        the search ranks by: its steps 1 and 2 (and 4 for ``soon_hours``), for what needs only
+        distances."""
+        queryset = self.filter(self._local_condition(point, radius_km, include_online=False))
+        queryset = queryset._within_radius(point, radius_km, has_local=True, has_online=False)
+        if soon_hours is not None:
+            queryset = queryset.with_minutes_until(now).filter(
+                minutes_until__lte=int(soon_hours * 60)
+            )
+        return queryset
+
+    def nearest(self, point, *, beyond_km, limit=5, soon_hours=None, now=None):
+        """The ``limit`` local meetings nearest ``point``, however far, nearest first.
+
+        Meetings ``near`` the point, in a radius eight times wider each try from ``beyond_km``
+        until enough are inside (the last try spans the globe): the cost stays with the
+        meetings near the place, one query a try.
+        """
+        radius_km = beyond_km
+        while True:
+            radius_km = min(radius_km * 8, geometry.HALF_CIRCUMFERENCE_KM)
+            found = self.near(point, radius_km, soon_hours=soon_hours, now=now)
+            found = list(found.order_by("haversine", "pk")[:limit])
+            if len(found) >= limit or radius_km >= geometry.HALF_CIRCUMFERENCE_KM:
+                return found
+
     def _local_condition(self, point, radius_km, include_online):
         """Step 1: in-person and hybrid meetings inside the box around the point."""
         if point is None:
-            return None
+            return ~ONLINE_ONLY
         south, west, north, east = geometry.bounding_box(*point, radius_km)
         # "Not online-only" rather than "in person or hybrid": a negation cannot use the
         # attendance index, so the planner drives the query from the nearby locations.
@@ -112,7 +153,7 @@ class SearchQuerySet(models.QuerySet):
 
     def _within_radius(self, point, radius_km, has_local, has_online):
         """Step 2: annotate ``distance_km`` and drop local rows past the radius."""
-        if not has_local:
+        if not has_local or point is None:
             return self.annotate(distance_km=Value(None, output_field=FloatField()))
         within = geometry.haversine_within(radius_km)
         term = geometry.haversine_term(*point, "location__")

@@ -5,20 +5,23 @@ import json
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Exists
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from groups import calendars, schedule
+from groups import calendars, schedule, summary
 from groups.databases import reads_from_replica
 from groups.filters import MeetingFilter
+from groups.geocoding import search_geocoder
 from groups.models import Attendance, Group, Location, Meeting, Program
-from groups.results import ResultCards, paginate
+from groups.results import DeadEnd, ResultCards, paginate
 
+SUGGESTIONS_MAX_AGE = 300
 # What a result card shows: fetching only these keeps the sort in the database narrow.
 CARD_FIELDS = [
     "name",
@@ -35,6 +38,8 @@ CARD_FIELDS = [
     "location__city",
     "location__region",
     "location__country",
+    "location__latitude",
+    "location__longitude",
 ]
 
 
@@ -45,17 +50,23 @@ def results_queryset():
 
 @require_safe
 def home(request):
-    programs = Program.objects.order_by("philosophy", "name")
-    return render(request, "groups/home.html", {"programs": programs, "filter": MeetingFilter()})
+    context = {
+        "programs": Program.objects.order_by("philosophy", "name"),
+        "filter": MeetingFilter(),
+        "online_now": summary.online_now(QueryDict()),
+    }
+    return render(request, "groups/home.html", context)
 
 
 @reads_from_replica
 @require_safe
 def meeting_list(request):
     filterset = MeetingFilter(request.GET or None, queryset=results_queryset())
-    context, status = {"filter": filterset, "page": None}, 200
+    context, status = {"filter": filterset, "page": None, **map_settings()}, 200
     if filterset.is_bound:
-        if filterset.is_valid():
+        if filterset.is_valid() and filterset.form.is_searching:
+            context["chips"] = summary.chips(filterset)
+            context["quick_choices"] = summary.quick_choices(filterset)
             # The page's own query also answers whether any sample data exists (for the notice
             # on every page), saving the context processor's query when there are rows.
             results = filterset.qs.annotate(sample_data=Exists(Meeting.objects.samples()))
@@ -65,7 +76,9 @@ def meeting_list(request):
             cards = ResultCards(filterset.form, filterset.now)
             page.rows = [cards.card(meeting) for meeting in page.rows]
             context["page"] = page
-        else:
+            if not page.rows:
+                context["dead_end"] = DeadEnd.build(filterset, cards)
+        elif filterset.errors:
             status = 400
     return render(request, "groups/meeting_list.html", context, status=status)
 
@@ -89,8 +102,7 @@ def meeting_detail(request, slug):
         # Contact people stay private unless a curator ticked them public.
         "contacts": meeting.contacts.public(),
         "formats": meeting.fitting_formats(),
-        "map_tile_url": settings.MAP_TILE_URL,
-        "map_attribution": settings.MAP_TILE_ATTRIBUTION,
+        **map_settings(),
     }
     return render(request, "groups/meeting_detail.html", context)
 
@@ -138,6 +150,21 @@ def choosing(request):
     return render(request, "groups/choosing.html", {"programs": programs})
 
 
+@require_safe
+def place_suggestions(request):
+    """Places whose name starts with what was typed, for the search box's suggestions.
+
+    Read from the offline gazetteer; what was typed is neither logged nor kept on the server.
+    The browser may keep an answer a few minutes, for the same letters typed again.
+    """
+    places = search_geocoder().suggest(request.GET.get("q", ""))
+    response = JsonResponse(
+        {"places": [{"label": label, "value": value} for label, value in places]}
+    )
+    patch_cache_control(response, private=True, max_age=SUGGESTIONS_MAX_AGE)
+    return response
+
+
 @never_cache
 def health(request):
     try:
@@ -147,6 +174,11 @@ def health(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "up"})
+
+
+def map_settings():
+    """A map needs a tile server of the site's own choosing; with none there is no map."""
+    return {"map_tile_url": settings.MAP_TILE_URL, "map_attribution": settings.MAP_TILE_ATTRIBUTION}
 
 
 def verified_ago(verified, today):

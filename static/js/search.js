@@ -57,6 +57,26 @@
     }
   });
 
+  // Share: the phone's own share sheet where the browser has one, else copy the link.
+  document.querySelectorAll("[data-share]").forEach(function (button) {
+    var status = document.getElementById(button.getAttribute("aria-describedby"));
+    var canCopy = navigator.clipboard && window.isSecureContext;
+    if (!navigator.share && !canCopy) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var url = window.location.href;
+      if (navigator.share) {
+        navigator.share({ title: button.getAttribute("data-share") || document.title, url: url })
+          .catch(function () { /* The person closed the share sheet. */ });
+        return;
+      }
+      navigator.clipboard.writeText(url).then(
+        function () { status.textContent = "Link copied. Paste it into a message to share it."; },
+        function () { status.textContent = "Copy this address to share it: " + url; }
+      );
+    });
+  });
+
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });

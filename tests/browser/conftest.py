@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from groups.geocoding import normalize
 from groups.models import Attendance, Format, Group, Location, Meeting, Place, Program
+from groups.text import normalize
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the ORM.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

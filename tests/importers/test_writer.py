@@ -220,3 +220,9 @@ def test_room_codes_are_dropped_from_online_meetings_and_reported(
     meeting = Meeting.objects.get()
     assert meeting.attendance == "online" and codes(meeting) == ["D"]
     assert "In-person codes dropped from online-only meetings: CAN (1), X (1)" in str(report)
+
+
+def test_imported_meetings_can_be_found_by_keyword(db, run_import):
+    run_import("meeting-guide.json")
+    found = Meeting.objects.matching("st mark's church clean")
+    assert [meeting.external_id for meeting in found] == ["clean-start"]

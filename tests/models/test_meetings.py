@@ -105,3 +105,63 @@ def test_a_meeting_lasts_at_most_twelve_hours(make_meeting):
     with pytest.raises(ValidationError) as caught:
         meeting.full_clean()
     assert caught.value.error_dict["end_time"][0].code == "too_long"
+
+
+# The search text a keyword search reads
+
+
+def stored_search_text(meeting):
+    return Meeting.objects.values_list("search_text", flat=True).get(pk=meeting.pk)
+
+
+def test_search_text_holds_name_venue_and_notes_normalized(make_meeting, make_location):
+    hall = make_location(name="Salón Esperanza")
+    meeting = make_meeting(name="Clean Start", location=hall, notes="Café by the door.")
+    assert stored_search_text(meeting) == "clean start salon esperanza cafe by the door"
+    meeting.name = "Fresh Start"
+    meeting.save()
+    assert stored_search_text(meeting).startswith("fresh start salon")
+
+
+def test_renaming_a_venue_refreshes_its_meetings_search_text(make_meeting, make_location):
+    hall, other = make_location(name="Old Hall"), make_location(name="Library")
+    here, elsewhere = make_meeting(location=hall), make_meeting(location=other)
+    hall.name = "Unity Centre"
+    hall.save()
+    assert "unity centre" in stored_search_text(here)
+    assert "old hall" not in stored_search_text(here)
+    assert "library" in stored_search_text(elsewhere)
+
+
+def test_a_meetings_group_name_is_in_its_search_text_and_follows_a_rename(make_meeting, programs):
+    from groups.models import Group
+
+    group = Group.objects.create(program=programs["na"], name="Clean Start Group")
+    meeting = make_meeting(name="Monday Night", group=group)
+    other = make_meeting(name="Tuesday Night")
+    assert "clean start group" in stored_search_text(meeting)
+    group.name = "Fresh Start Group"
+    group.save()
+    assert "fresh start group" in stored_search_text(meeting)
+    assert "clean start" not in stored_search_text(meeting)
+    assert list(Meeting.objects.matching("fresh start")) == [meeting]
+    assert "start" not in stored_search_text(other)
+
+
+def test_online_meeting_search_text_has_no_venue(make_meeting):
+    meeting = make_meeting(name="Zoom Hope", attendance=Attendance.ONLINE, notes="")
+    assert stored_search_text(meeting) == "zoom hope"
+
+
+def test_the_migration_fills_the_search_text_of_existing_meetings(make_meeting, make_location):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("groups.migrations.0010_meeting_search_text")
+    meeting = make_meeting(name="Clean Start", location=make_location(name="St. Mark's"))
+    online = make_meeting(name="Online Hope", attendance=Attendance.ONLINE)
+    Meeting.objects.update(search_text="")
+    migration.fill_search_text(apps, None)
+    assert stored_search_text(meeting) == "clean start st mark's"
+    assert stored_search_text(online) == "online hope"

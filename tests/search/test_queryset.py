@@ -25,3 +25,37 @@ def test_planner_statistics_are_refreshed(meeting_at, portland, north_of):
         else:
             cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'groups_meeting'")
             assert cursor.fetchone()[0] >= 3
+
+
+def test_matching_needs_every_word_in_any_case_or_accent(make_meeting, make_location):
+    from groups.models import Meeting
+
+    clean = make_meeting(name="Clean Start", location=make_location(name="Salón Esperanza"))
+    make_meeting(name="Fresh Start")
+    found = Meeting.objects.matching
+    assert list(found("START clean")) == [clean]
+    assert list(found("esperanza")) == [clean] and list(found("SALON")) == [clean]
+    assert set(found("start")) == set(Meeting.objects.all())
+    assert list(found("clean fresh")) == []
+    # No words: nothing to narrow by.
+    assert found("  ?! ").count() == 2
+
+
+def test_with_no_point_local_meetings_are_found_anywhere(meeting_at, search, north_of, portland):
+    far = meeting_at(north_of(portland, 3000), name="Far Away")
+    assert search(point=None) == [far] and search(point=None)[0].distance_km is None
+    assert search() == []
+
+
+def test_nearest_finds_meetings_however_far_nearest_first(meeting_at, make_meeting, north_of):
+    from groups.models import Meeting
+
+    start = (-40.0, 20.0)
+    far = [meeting_at(north_of(start, km), name=f"{km} km") for km in (9000, 30, 700, 2500)]
+    make_meeting(attendance=Attendance.ONLINE)  # no place: never among the nearest
+    found = Meeting.objects.nearest(start, beyond_km=25, limit=3)
+    assert [m.name for m in found] == ["30 km", "700 km", "2500 km"]
+    assert [round(m.distance_km, -1) for m in found] == [30, 700, 2500]
+    everything = Meeting.objects.nearest(start, beyond_km=25, limit=5)
+    assert {m.pk for m in everything} == {m.pk for m in far}
+    assert Meeting.objects.filter(name="none").nearest(start, beyond_km=25) == []

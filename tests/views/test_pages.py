@@ -6,7 +6,7 @@ import re
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection
@@ -122,12 +122,6 @@ def test_pagination_keeps_every_parameter_and_costs_constant_queries(
     assert beyond.status_code == 200 and beyond.content.decode().count('class="result"') == 5
 
 
-def test_empty_results_suggest_wider_radius_and_online(client, db):
-    page = client.get(reverse("groups:meeting_list"), {"q": "Portland, OR"}).content.decode()
-    assert "No meetings found" in page
-    assert "radius=50" in page and "attendance=online" in page
-
-
 def test_unknown_place_is_a_message_not_an_empty_list(client, db):
     response = client.get(reverse("groups:meeting_list"), {"q": "Atlantis, ZZ"})
     page = response.content.decode()
@@ -159,6 +153,7 @@ PARAMETERS = [
     "sort",
     "page",
     "tz",
+    "text",
 ]
 
 
@@ -606,3 +601,265 @@ def test_result_cards_name_the_region(client, make_meeting, make_location):
     make_meeting(name="Tokyo Hope", location=kita)
     page = client.get(reverse("groups:meeting_list"), {"lat": "35.75", "lng": "139.73"}).text
     assert "Kita Hall, Kita, Tokyo" in page and "Kita, 40" not in page
+
+
+# Keyword search
+
+
+def test_keyword_finds_meetings_by_name_venue_or_notes_ignoring_case_and_accents(
+    client, meeting_at, make_meeting, make_location, portland
+):
+    url = reverse("groups:meeting_list")
+    meeting_at(portland, name="Clean Start")
+    make_meeting(name="Hope Group", location=make_location(name="Salón Esperanza"))
+    meeting_at(portland, name="Serenity", notes="Next to the café.")
+    assert "Clean Start" in page_text(client, url + "?q=Portland%2C+OR&text=CLEAN+start")
+    venue = page_text(client, url + "?q=Portland%2C+OR&text=salon+ESPERANZA")
+    assert "1 meeting" in venue and "Hope Group" in venue
+    notes = page_text(client, url + "?text=Cafe")
+    assert "1 meeting" in notes and "Serenity" in notes
+    none = page_text(client, url + "?q=Portland%2C+OR&text=clean+serenity")
+    assert "Clean Start" not in none and "Serenity</a>" not in none
+
+
+def test_keyword_works_in_the_csv_too(client, meeting_at, portland):
+    meeting_at(portland, name="Clean Start")
+    meeting_at(portland, name="Hope Group")
+    response = client.get(reverse("groups:meetings_csv"), {"q": "Portland, OR", "text": "clean"})
+    rows = b"".join(response.streaming_content).decode().splitlines()
+    assert len(rows) == 2 and "Clean Start" in rows[1]
+
+
+# Never a dead end
+
+
+def empty_state(client, params):
+    response = client.get(reverse("groups:meeting_list"), params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="empty-state"' in html
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split()), html
+
+
+def test_nothing_near_shows_the_nearest_the_next_online_and_the_other_philosophy(
+    client, meeting_at, make_meeting, programs, portland, north_of
+):
+    far = meeting_at(north_of(portland, 41), program=programs["smart"], name="Far SMART")
+    meeting_at(north_of(portland, 3), program=programs["na"], name="Near NA")
+    meeting_at(north_of(portland, 8), program=programs["dra"], name="Near DRA")
+    online = make_meeting(
+        program=programs["lifering"],
+        attendance=Attendance.ONLINE,
+        timezone="Europe/London",
+        name="LifeRing Online",
+        **in_two_hours("Europe/London"),
+    )
+    text, html = empty_state(client, {"q": "Portland, OR", "philosophy": "secular"})
+    assert "No secular meeting within 25 km. The nearest is 41.0 km away." in text
+    assert re.search(r"The next online meeting like this starts in about [12] hours?\.", text)
+    assert "2 twelve-step meetings are within 25 km; the nearest is 3.0 km away." in text
+    assert f'href="{far.get_absolute_url()}"' in html and "41.0 km · " in text
+    assert f'href="{online.get_absolute_url()}"' in html
+    assert "Near NA" not in text  # counted, not listed: it is not what was asked for
+    assert "?q=Portland%2C+OR&amp;philosophy=twelve-step" in html
+    assert "?q=Portland%2C+OR&amp;philosophy=secular&amp;radius=41" in html
+
+
+def test_nothing_of_a_program_near_names_the_program_and_its_kin(
+    client, meeting_at, programs, portland, north_of
+):
+    meeting_at(north_of(portland, 5), program=programs["lifering"], name="LifeRing Near")
+    meeting_at(north_of(portland, 900), program=programs["smart"], name="SMART Far")
+    text, html = empty_state(client, {"q": "Portland, OR", "program": "smart", "day": "1"})
+    assert "No SMART meeting within 25 km fits all your choices." in text
+    assert "The nearest is 900.0 km away." in text and "SMART Far" in text
+    assert "One meeting of another secular program is within 25 km, 5.0 km away." in text
+    assert "radius=" not in html.split("Nearest, whatever the distance")[1].split("</section>")[0]
+
+
+def test_the_nearest_five_whatever_the_distance_in_the_chosen_unit(
+    client, meeting_at, portland, north_of
+):
+    for km in (600, 100, 3000, 200, 50, 1500, 4400):
+        meeting_at(north_of(portland, km), name=f"At {km} km")
+    text, html = empty_state(client, {"q": "Portland, OR", "radius": "10", "unit": "mi"})
+    assert "No meeting within 10 mi. The nearest is 31.1 mi away." in text
+    listed = re.findall(r">At (\d+) km<", html)
+    assert listed == ["50", "100", "200", "600", "1500"]
+    assert "radius=32" in html and "Search within 32 mi" in text
+
+
+def test_an_empty_page_says_where_nothing_is_listed_yet(client, db, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):
+        text, _ = empty_state(client, {"q": "Portland, OR", "program": "sos"})
+    assert "No SOS meeting within 25 km. No meeting like this is listed anywhere yet." in text
+    assert "Include online meetings" in text
+
+
+# Results first: the search as chips, and one-tap choices
+
+
+def test_the_search_folds_into_chips_each_removing_just_its_choice(client, meeting_at, portland):
+    meeting_at(portland, formats=["O"], weekday=2)
+    params = "q=Portland%2C+OR&radius=10&unit=mi&day=2&day=4&format=O&prefer_philosophy=secular"
+    html = page_text(client, reverse("groups:meeting_list") + "?" + params + "&page=1")
+    chips = re.findall(r'<a class="chip" href="\?([^"]*)" aria-label="Remove “([^”]*)”">', html)
+    removed = {label: parse_qs(query.replace("&amp;", "&")) for query, label in chips}
+    assert list(removed) == ["Within 10 mi", "Open", "Tuesday", "Thursday", "Secular preferred"]
+    asked = parse_qs(params)
+    for label, name, value in [
+        ("Open", "format", "O"),
+        ("Tuesday", "day", "2"),
+        ("Secular preferred", "prefer_philosophy", "secular"),
+    ]:
+        expected = {**asked, name: [v for v in asked[name] if v != value]}
+        assert removed[label] == {key: values for key, values in expected.items() if values}
+    rest = {key: values for key, values in asked.items() if key not in ("radius", "unit")}
+    assert removed["Within 10 mi"] == rest
+    assert '<details class="change-search">' in html and "<summary>Change search</summary>" in html
+    # The whole form is still there for changing the search, with script off too.
+    assert 'name="q" id="id_q" value="Portland, OR"' in html
+
+
+def test_one_tap_choices_are_plain_links_in_the_searchers_days(client, meeting_at, portland):
+    meeting_at(portland)
+    url = reverse("groups:meeting_list")
+    html = page_text(client, url + "?q=Portland%2C+OR&tz=Asia%2FTokyo&soon=5")
+    quick = re.findall(r'<li><a href="\?([^"]*)"( aria-current="true")?>([^<]*)</a></li>', html)
+    links = {
+        label: (parse_qs(query.replace("&amp;", "&")), bool(current))
+        for query, current, label in quick
+    }
+    today = schedule.sunday_weekday(datetime.now(zoneinfo.ZoneInfo("Asia/Tokyo")))
+    in_tokyo = {"q": ["Portland, OR"], "tz": ["Asia/Tokyo"]}
+    assert links["Today"] == ({**in_tokyo, "day": [str(today)]}, False)
+    assert links["Tomorrow"][0]["day"] == [str((today + 1) % 7)]
+    assert links["Starting within 2 hours"][0]["soon"] == ["2"]
+    assert links["Online now"][0] == {**in_tokyo, "attendance": ["online"], "soon": ["1"]}
+    assert 'aria-label="Remove “Starting within 5 hours”"' in html
+    half = page_text(client, url + "?q=Portland%2C+OR&soon=2.50")
+    assert 'aria-label="Remove “Starting within 2.5 hours”"' in half
+    chosen = page_text(client, url + "?q=Portland%2C+OR&soon=2")
+    current = '<a href="?q=Portland%2C+OR&amp;soon=2" aria-current="true">Starting within 2 hours'
+    assert current in chosen
+
+
+def test_home_offers_online_meetings_now(client, db):
+    html = page_text(client, reverse("groups:home"))
+    online_now = reverse("groups:meeting_list") + "?attendance=online&amp;soon=1"
+    assert f'href="{online_now}">Online now' in html
+
+
+# Place suggestions
+
+
+def test_place_suggestions_answer_json_from_the_gazetteer(client, db):
+    response = client.get(reverse("groups:place_suggestions"), {"q": "portl"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    places = response.json()["places"]
+    assert len(places) == 8
+    assert places[0] == {"label": "Portland, OR, US", "value": "Portland, OR, US"}
+    assert response["Cache-Control"] == "private, max-age=300"
+    zips = client.get(reverse("groups:place_suggestions"), {"q": "97201"}).json()["places"]
+    assert zips == [{"label": "97201 Portland, OR, US", "value": "97201"}]
+    assert client.get(reverse("groups:place_suggestions")).json() == {"places": []}
+    assert client.post(reverse("groups:place_suggestions"), {"q": "port"}).status_code == 405
+
+
+def test_place_suggestions_are_neither_logged_nor_kept(client, db, caplog):
+    caplog.set_level(logging.DEBUG)
+    client.get(reverse("groups:place_suggestions"), {"q": "Portlan"})
+    client.get(reverse("groups:meeting_list"), {"q": "Portlnd"})
+    assert "Portlan" not in caplog.text and "Portlnd" not in caplog.text
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM django_cache")
+        assert cursor.fetchone()[0] == 0
+
+
+def test_an_unknown_place_offers_did_you_mean(client, db):
+    response = client.get(reverse("groups:meeting_list"), {"q": "Portlnd", "day": "2"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "We could not find “Portlnd”" in html
+    assert '<details class="did-you-mean" open>' in html
+    assert 'href="?q=Portland%2C+OR%2C+US&amp;day=2">Portland, OR, US</a>' in html
+
+
+def test_a_typed_place_wins_over_the_coordinates_of_my_location(client, meeting_at, portland):
+    meeting_at(portland, name="Portland Group")
+    # The form of a search near "your location" keeps lat and lng; then someone types a town.
+    html = page_text(client, reverse("groups:meeting_list") + "?q=Portland%2C+OR&lat=51.5&lng=0")
+    assert "Meetings near Portland, OR" in html and "Portland Group" in html
+
+
+# Share and keep: icons and the web app manifest
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/favicon.ico", "image/x-icon"),
+        ("/favicon.svg", "image/svg+xml"),
+        ("/apple-touch-icon.png", "image/png"),
+        ("/manifest.webmanifest", "application/manifest+json"),
+    ],
+)
+def test_icons_and_manifest_are_served_at_the_root(client, db, path, content_type):
+    response = client.get(path)
+    assert response.status_code == 200 and response["Content-Type"].startswith(content_type)
+
+
+def test_the_manifest_names_the_site_its_colour_and_icons_that_exist(client, db):
+    response = client.get("/manifest.webmanifest")
+    manifest = json.loads(b"".join(response.streaming_content))
+    assert manifest["name"] == "Meeting Finder" and manifest["start_url"] == "/"
+    assert manifest["theme_color"] == "#0b5cad" and manifest["display"] == "standalone"
+    sizes = {icon["sizes"] for icon in manifest["icons"]}
+    assert {"192x192", "512x512"} <= sizes
+    assert any(icon.get("purpose") == "maskable" for icon in manifest["icons"])
+    for icon in manifest["icons"]:
+        assert client.get(icon["src"]).status_code == 200
+
+
+def test_every_page_links_its_icons_manifest_and_theme_colour(client, make_meeting):
+    for url in public_pages(make_meeting()):
+        html = page_text(client, url)
+        assert '<link rel="icon" href="/favicon.ico"' in html
+        assert '<link rel="icon" href="/favicon.svg" type="image/svg+xml">' in html
+        assert '<link rel="manifest" href="/manifest.webmanifest">' in html
+        assert '<meta name="theme-color" content="#0b5cad"' in html
+
+
+def test_meeting_pages_and_result_lists_offer_to_share(client, meeting_at, portland):
+    meeting = meeting_at(portland)
+    html = page_text(client, meeting.get_absolute_url())
+    assert 'data-share="Hope Group"' in html and ">Share this meeting</button>" in html
+    results = page_text(client, reverse("groups:meeting_list") + "?q=Portland%2C+OR")
+    assert ">Share this list</button>" in results
+
+
+# Light: a results page stays small
+
+
+def test_a_results_page_stays_under_25_kb(client, db, settings):
+    from groups.demo import load_demo
+
+    settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    load_demo(5000, seed=1)  # what `make run` shows: sample names, notice and badges
+    url = reverse("groups:meeting_list")
+    busy = "&radius=50&prefer_philosophy=secular&prefer_format=BE&prefer_format=W&language=en"
+    for query in [
+        "?q=Shanghai",
+        "?q=New+York" + busy,
+        "?q=Los+Angeles&attendance=online",
+    ]:
+        html = page_text(client, url + query)
+        assert html.count('<li class="result"') == 20, query
+        assert len(html.encode()) < 25_000, (query, len(html.encode()))
+
+
+def test_no_link_to_a_radius_the_form_would_refuse(client, meeting_at, portland, north_of):
+    meeting_at(north_of(portland, 499.5), name="Far")
+    # 499.5 km is 310.4 mi: 311 mi would be past the 500 km limit.
+    text, html = empty_state(client, {"q": "Portland, OR", "unit": "mi"})
+    assert "The nearest is 310.4 mi away." in text and "Far" in text
+    assert "Search within" not in text

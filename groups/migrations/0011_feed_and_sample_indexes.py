@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('groups', '0009_sources'),
+        ('groups', '0010_meeting_search_text'),
     ]
 
     operations = [
