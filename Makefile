@@ -40,6 +40,7 @@ test: install
 bench: install
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.imports
+	$(BIN)/python -m bench.load
 
 # PostgreSQL stopped for 10 s under search load, in a private throwaway cluster (needs initdb).
 bench-outage: install

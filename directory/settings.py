@@ -116,6 +116,17 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # worker until the operating system gives up; ?connect_timeout=N in DATABASE_URL overrides.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
+# Searches and feeds may read from a replica (groups/databases.py); writes and admin never do.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    # Tests read the replica's rows from the primary's test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["groups.databases.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The shared cache (rate limits, network geocoder answers): Redis when REDIS_URL is set, else the

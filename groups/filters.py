@@ -10,6 +10,7 @@ Two kinds of parameter:
   own they would each have to rebuild what the others made.
 """
 
+import copy
 import zoneinfo
 from functools import cache
 
@@ -262,6 +263,24 @@ class MeetingSearchForm(forms.Form):
         }
 
 
+class ShallowCopied(dict):
+    """Filters or form fields that each search copies without copying their choices again.
+
+    Django and django-filter deep-copy every declared field and filter for each form, so that
+    one request's changes cannot leak into the next; here that copied dozens of choice lists and
+    widgets per search, a tenth of its time. A search changes none of them in place (it replaces
+    a widget, on its own copy of the field), so a shallow copy of each keeps that promise.
+    """
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, item in self.items():
+            copies[name] = clone = copy.copy(item)
+            if getattr(item, "method", None):
+                clone.method = item.method  # Binds the method to the copy, not the original.
+        return copies
+
+
 class MeetingFilter(django_filters.FilterSet):
     text = django_filters.CharFilter(
         label="Meeting or group name",
@@ -320,7 +339,9 @@ class MeetingFilter(django_filters.FilterSet):
     def shared_form_class(cls):
         """Build the form class once; django-filter would build its fields anew per request."""
         fields = {name: filter_.field for name, filter_ in cls.base_filters.items()}
-        return type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+        form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+        form_class.base_fields = ShallowCopied(form_class.base_fields)
+        return form_class
 
     def filter_text(self, queryset, name, value):
         return queryset.matching(value)
@@ -455,3 +476,6 @@ class MeetingFilter(django_filters.FilterSet):
         if listed and not data.get("day") and data.get("soon") is None:
             return timing.ONLINE_HOURS
         return None
+
+
+MeetingFilter.base_filters = ShallowCopied(MeetingFilter.base_filters)

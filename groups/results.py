@@ -4,9 +4,9 @@ import math
 from dataclasses import dataclass
 
 from django.db.models import Count, Window
-from django.urls import reverse
 
 from groups import schedule
+from groups.links import path_for
 from groups.search.geometry import KM_PER_MILE, MAX_RADIUS_KM, radius_in_km
 from groups.vocabulary import PROGRAMS
 
@@ -21,7 +21,6 @@ FORMAT_REASONS = {
     "X": "wheelchair access",
     "LGBTQ": "LGBTQ",
 }
-SLUG_MARK = "slug-mark"
 
 
 @dataclass
@@ -113,8 +112,6 @@ class ResultCards:
     def __init__(self, form, now):
         self.form = form
         self.now = now
-        # reverse() once per page, not per card: slugs need no quoting in a path.
-        self.meeting_url = reverse("groups:meeting", args=[SLUG_MARK])
 
     def card(self, meeting):
         data = self.form.cleaned_data
@@ -145,7 +142,7 @@ class ResultCards:
                 latitude, longitude = f"{location.latitude:.5f}", f"{location.longitude:.5f}"
         return Result(
             name=meeting.name,
-            url=self.meeting_url.replace(SLUG_MARK, meeting.slug),
+            url=path_for("groups:meeting", meeting.slug),
             is_sample=meeting.is_sample,
             program=program.short_name,
             philosophy=program.philosophy,

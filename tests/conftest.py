@@ -1,6 +1,7 @@
 """Fixtures shared by the test modules; each package of tests may add its own conftest.py."""
 
 import functools
+import importlib
 import json
 import threading
 import time as clock
@@ -9,12 +10,14 @@ from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, Thread
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 
 from groups.forms import SuggestionForm
 from groups.models import Attendance, Format, Location, Meeting, Program
@@ -301,3 +304,28 @@ def new_meeting_data():
         "submitter_name": "Jo",
         "submitter_email": "jo@example.org",
     }
+
+
+@pytest.fixture
+def feed_records(client):
+    """The Meeting Guide feed's records; a client that takes no gzip gets the feed streamed."""
+
+    def records(**params):
+        response = client.get(reverse("groups:meetings_json"), params)
+        assert response.status_code == 200
+        return json.loads(b"".join(response.streaming_content))
+
+    return records
+
+
+@pytest.fixture
+def committed_vocabulary(transactional_db):
+    """The programs and formats the migrations load, put back for a test that commits.
+
+    A test whose writes other processes must see (a live server, gunicorn) commits them, and the
+    database is emptied after each such test, these rows with it.
+    """
+    seed = importlib.import_module("groups.migrations.0002_programs_and_formats")
+    for slug, fields in seed.PROGRAMS.items():
+        Program.objects.update_or_create(slug=slug, defaults=fields)
+    seed.load_formats(django_apps, None)

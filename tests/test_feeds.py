@@ -3,7 +3,6 @@
 import json
 from datetime import UTC, datetime
 
-from django.urls import reverse
 from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 
@@ -49,7 +48,7 @@ def feed_validator():
 
 
 def test_the_feed_validates_against_the_spec_schema(
-    client, feed_meetings, make_meeting, make_location, programs
+    client, feed_meetings, make_meeting, make_location, programs, feed_records
 ):
     tokyo = make_location(
         name="Kita Hall", city="Kita", region="40", country="JP", postal_code="114-0001",
@@ -59,7 +58,7 @@ def test_the_feed_validates_against_the_spec_schema(
     group = Group.objects.create(program=programs["na"], name="Clean Start Group", notes="Hi.")
     make_meeting(name="Hybrid", attendance=Attendance.HYBRID, group=group,
                  conference_phone="+1 (646) 558-8656,,123#")  # fmt: skip
-    records = client.get(reverse("groups:meetings_json")).json()
+    records = feed_records()
     assert len(records) == 4
     errors = [f"{list(e.path)}: {e.message}" for e in feed_validator().iter_errors(records)]
     assert errors == []
@@ -68,19 +67,19 @@ def test_the_feed_validates_against_the_spec_schema(
     assert len(list(feed_validator().iter_errors([old]))) == 2
 
 
-def feed_record(client, meeting):
-    records = client.get(reverse("groups:meetings_json")).json()
+def feed_record(feed_records, meeting):
+    records = feed_records()
     return next(record for record in records if record["slug"] == meeting.slug)
 
 
 def test_an_online_meeting_keeps_its_organisers_town_without_the_room(
-    client, make_meeting, make_location
+    client, make_meeting, make_location, feed_records
 ):
     hall = make_location(name="Secret Room", address="1 Main St", directions="Knock twice.")
     meeting = make_meeting(
         attendance=Attendance.ONLINE, location=hall, formats=["X", "CAN", "D", "BA"]
     )
-    record = feed_record(client, meeting)
+    record = feed_record(feed_records, meeting)
     assert record["approximate"] == "yes"
     assert record["formatted_address"] == "Portland, OR, US"
     assert record["regions"] == ["United States", "Oregon", "Portland"]
@@ -89,7 +88,7 @@ def test_an_online_meeting_keeps_its_organisers_town_without_the_room(
     assert record["types"] == ["EN", "D"]
 
 
-def test_the_feed_speaks_the_spec(client, make_meeting, make_location, programs):
+def test_the_feed_speaks_the_spec(client, make_meeting, make_location, programs, feed_records):
     hall = make_location(latitude=45.523456789, longitude=-122.676543219)
     group = Group.objects.create(
         program=programs["na"], name="Clean Start Group", notes="Since 1990."
@@ -98,7 +97,7 @@ def test_the_feed_speaks_the_spec(client, make_meeting, make_location, programs)
         location=hall, attendance=Attendance.HYBRID, group=group,
         conference_phone="+1 646 558-8656,,123#", conference_url="", notes="",
     )  # fmt: skip
-    record = feed_record(client, meeting)
+    record = feed_record(feed_records, meeting)
     assert (record["latitude"], record["longitude"]) == (45.52346, -122.67654)
     assert record["conference_phone"] == "+16465588656,,123#"
     assert (record["group"], record["group_notes"]) == ("Clean Start Group", "Since 1990.")
@@ -106,10 +105,12 @@ def test_the_feed_speaks_the_spec(client, make_meeting, make_location, programs)
     assert "notes" not in record and "conference_url" not in record  # Empty: left out.
 
 
-def test_numeric_region_codes_never_reach_readers(client, make_meeting, make_location):
+def test_numeric_region_codes_never_reach_readers(
+    client, make_meeting, make_location, feed_records
+):
     kita = make_location(name="Kita Hall", city="Kita", region="40", country="JP",
                          timezone="Asia/Tokyo")  # fmt: skip
-    record = feed_record(client, make_meeting(location=kita))
+    record = feed_record(feed_records, make_meeting(location=kita))
     assert record["state"] == "Tokyo"
     assert record["regions"] == ["Japan", "Tokyo", "Kita"]
     assert record["formatted_address"] == "Kita, Tokyo, JP"
@@ -125,19 +126,23 @@ def test_the_feed_version_changes_with_a_group(feed_meetings, programs):
     assert feed_version() != before
 
 
-def test_groups_of_the_same_name_in_two_programs_stay_apart(client, make_meeting, programs):
+def test_groups_of_the_same_name_in_two_programs_stay_apart(
+    client, make_meeting, programs, feed_records
+):
     hope_na = Group.objects.create(program=programs["na"], name="Hope Group")
     hope_smart = Group.objects.create(program=programs["smart"], name="Hope Group")
     na = make_meeting(group=hope_na)
     smart = make_meeting(group=hope_smart, program=programs["smart"])
-    assert feed_record(client, na)["group"] == "Hope Group (NA)"
-    assert feed_record(client, smart)["group"] == "Hope Group (SMART Recovery)"
+    assert feed_record(feed_records, na)["group"] == "Hope Group (NA)"
+    assert feed_record(feed_records, smart)["group"] == "Hope Group (SMART Recovery)"
     # A feed of one program still names them apart: the reader may merge feeds.
-    response = client.get(reverse("groups:meetings_json"), {"program": "smart"})
-    assert response.json()[0]["group"] == "Hope Group (SMART Recovery)"
+    records = feed_records(program="smart")
+    assert records[0]["group"] == "Hope Group (SMART Recovery)"
 
 
-def test_every_record_is_one_tsml_ui_lists(client, feed_meetings, make_meeting, make_location):
+def test_every_record_is_one_tsml_ui_lists(
+    client, feed_meetings, make_meeting, make_location, feed_records
+):
     """TSML UI's loader (src/helpers/load-meeting-data.ts) drops a record without a slug, with a
     slug seen before, with no address at all, or with no time zone; it counts a meeting in person
     unless ``approximate`` is "yes", and online when it has a join link or a dial-in phone."""
@@ -145,7 +150,7 @@ def test_every_record_is_one_tsml_ui_lists(client, feed_meetings, make_meeting, 
     make_meeting(name="Phone Only", attendance=Attendance.ONLINE, conference_url="",
                  conference_phone="+44 20 7946 0000", timezone="Europe/London")  # fmt: skip
     make_meeting(name="Both", attendance=Attendance.HYBRID, location=make_location(city="Salem"))
-    records = client.get(reverse("groups:meetings_json")).json()
+    records = feed_records()
     assert len(records) == len({record["slug"] for record in records}) == 5
     for record in records:
         assert record["slug"] and record["formatted_address"] and record["timezone"]

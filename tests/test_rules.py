@@ -283,7 +283,7 @@ def test_the_secular_code_is_added_by_the_feed_and_not_kept_as_a_format(tmp_path
     import_meetings(str(feed), program="smart")
     meeting = Meeting.objects.get()
     assert [fmt.code for fmt in meeting.formats.all()] == ["D"]
-    (record,) = client.get(reverse("groups:meetings_json")).json()
+    (record,) = json.loads(b"".join(client.get(reverse("groups:meetings_json")).streaming_content))
     assert record["types"].count(SECULAR_TYPE) == 1
 
 

@@ -149,7 +149,13 @@ class Meeting(models.Model):
             ),
             # Online meetings starting soon: ranges of stored UTC start minutes.
             models.Index(fields=["attendance", "utc_week_minute"], name="meeting_online_start"),
-            models.Index(fields=["is_sample"], name="meeting_sample"),
+            # Only the samples: "are there any?" (asked on every page) is then one step, even
+            # when there are none among many real meetings.
+            models.Index(
+                fields=["is_sample"], condition=Q(is_sample=True), name="meeting_sample_only"
+            ),
+            # The feed's version is the newest change: an index answers it at once.
+            models.Index(fields=["updated"], name="meeting_updated"),
         ]
         constraints = [
             models.CheckConstraint(

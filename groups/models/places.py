@@ -58,7 +58,11 @@ class Location(models.Model):
 
     class Meta:
         ordering = ["city", "name"]
-        indexes = [models.Index(fields=["latitude", "longitude"], name="location_lat_lng")]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="location_lat_lng"),
+            # The feed's version is the newest change: an index answers it at once.
+            models.Index(fields=["updated"], name="location_updated"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
@@ -143,6 +147,10 @@ class Place(models.Model):
 
     class Meta:
         ordering = ["-population", "name"]
+        indexes = [
+            # A time zone's biggest cities: the area an online meeting's feed record names.
+            models.Index(fields=["timezone", "kind", "-population"], name="place_zone_population")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__gte=-90, latitude__lte=90), name="place_latitude_range"

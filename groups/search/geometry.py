@@ -6,8 +6,9 @@ PostgreSQL; it agrees with ``geopy.distance.great_circle`` within 0.1 %.
 
 import math
 
-from django.db.models import F, Q, Value
-from django.db.models.functions import ASin, Cos, Power, Sin, Sqrt
+from django.db.models import F, FloatField, Q
+
+from groups.search.formula import Formula, number
 
 EARTH_RADIUS_KM = 6371.009  # The mean radius geopy's great_circle uses.
 KM_PER_MILE = 1.609344
@@ -51,11 +52,14 @@ def box_condition(south, west, north, east, prefix=""):
 def haversine_term(latitude, longitude, prefix=""):
     """The haversine term of a row's coordinates against a fixed point, as a SQL expression."""
     to_half_radians = math.pi / 360
-    half_dlat = (F(f"{prefix}latitude") - Value(latitude)) * Value(to_half_radians)
-    half_dlng = (F(f"{prefix}longitude") - Value(longitude)) * Value(to_half_radians)
-    return Power(Sin(half_dlat), 2) + Value(math.cos(math.radians(latitude))) * Cos(
-        F(f"{prefix}latitude") * Value(2 * to_half_radians)
-    ) * Power(Sin(half_dlng), 2)
+    k, lat, lng = number(to_half_radians), number(latitude), number(longitude)
+    return Formula(
+        f"POWER(SIN(({{0}} - {lat}) * {k}), 2) + {number(math.cos(math.radians(latitude)))}"
+        f" * COS({{0}} * {number(2 * to_half_radians)}) * POWER(SIN(({{1}} - {lng}) * {k}), 2)",
+        F(f"{prefix}latitude"),
+        F(f"{prefix}longitude"),
+        output_field=FloatField(),
+    )
 
 
 def haversine_within(radius_km):
@@ -66,4 +70,9 @@ def haversine_within(radius_km):
 
 def distance_km(term):
     """Great-circle kilometres from a haversine term expression."""
-    return Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(term))
+    # Rounding can carry the term of two opposite points a hair past 1, outside ASIN's domain.
+    return Formula(
+        f"{number(2 * EARTH_RADIUS_KM)} * ASIN(SQRT(CASE WHEN {{0}} > 1 THEN 1 ELSE {{0}} END))",
+        term,
+        output_field=FloatField(),
+    )

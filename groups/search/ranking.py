@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Case, F, FloatField, Value, When
 from django.db.models.functions import Abs
 
+from groups.search.formula import Formula, number
+
 
 class Sort(models.TextChoices):
     BEST = "best", "Best match"
@@ -46,27 +48,24 @@ def formats_matched(conditions, online_only):
 
 def score(*, prefer_philosophy, prefer_formats):
     """The "best" score over the annotations distance_km, minutes_until and the two matches."""
-    factor = Value(1.0)
+    # {0} distance_km, {1} minutes_until, {2} philosophy_match, {3} formats_matched.
+    factor = "1.0"
     if prefer_philosophy:
-        factor = Case(
-            When(philosophy_match=True, then=Value(PREFERRED_PHILOSOPHY_FACTOR)),
-            default=Value(1.0),
-            output_field=FloatField(),
-        )
+        factor = f"CASE WHEN {{2}} THEN {number(PREFERRED_PHILOSOPHY_FACTOR)} ELSE 1.0 END"
     if prefer_formats:
-        most = max(PREFERRED_FORMAT_FACTORS)
-        by_count = [
-            When(formats_matched=count, then=Value(factor_))
-            for count, factor_ in PREFERRED_FORMAT_FACTORS.items()
-        ]
-        factor = factor * Case(
-            *by_count,
-            When(formats_matched__gt=most, then=Value(PREFERRED_FORMAT_FACTORS[most])),
-            default=Value(1.0),
-            output_field=FloatField(),
+        by_count = " ".join(
+            f"WHEN {{3}} {'>=' if count == max(PREFERRED_FORMAT_FACTORS) else '='} {count} "
+            f"THEN {number(factor_)}"
+            for count, factor_ in sorted(PREFERRED_FORMAT_FACTORS.items(), reverse=True)
         )
-    return (F("distance_km") + Value(1.0)) * factor + Abs("minutes_until") * Value(
-        KM_PER_HOUR_UNTIL_START / 60
+        factor = f"{factor} * CASE {by_count} ELSE 1.0 END"
+    return Formula(
+        f"({{0}} + 1.0) * {factor} + ABS({{1}}) * {number(KM_PER_HOUR_UNTIL_START / 60)}",
+        F("distance_km"),
+        F("minutes_until"),
+        F("philosophy_match"),
+        F("formats_matched"),
+        output_field=FloatField(),
     )
 
 

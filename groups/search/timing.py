@@ -10,10 +10,10 @@ difference or change and none per meeting.
 
 from datetime import UTC
 
-from django.db.models import Case, F, Q, Value, When
-from django.db.models.lookups import GreaterThanOrEqual, LessThan
+from django.db.models import F, IntegerField, Q
 
 from groups import schedule
+from groups.search.formula import Formula, number, zone_names
 from groups.vocabulary import Attendance
 
 # Online meetings run all week all over the world: a search lists those in progress or starting
@@ -48,35 +48,49 @@ def minutes_until(now):
     utc_now, now_minute = _utc_now_minute(now)
     clock = schedule.zone_clock(utc_now.replace(second=0, microsecond=0))
     ahead = int((now - now.replace(second=0, microsecond=0)).total_seconds() // 60)
-    week = Value(schedule.MINUTES_PER_WEEK)
-    shift_now = Case(
-        *[When(timezone__in=names, then=Value(shift)) for shift, names in clock.shifts.items()],
-        default=Value(0),
-    )
-    wall_delta = (F("utc_week_minute") - shift_now - Value(now_minute) + week * 2) % week
+    week, two_weeks = number(schedule.MINUTES_PER_WEEK), number(2 * schedule.MINUTES_PER_WEEK)
+    # {0} the stored UTC start minute, {1} the duration, {2} the time zone name.
+    shift_now = "0"
+    if clock.shifts:
+        branches = " ".join(
+            f"WHEN {{2}} IN ({zone_names(names)}) THEN {number(shift)}"
+            for shift, names in clock.shifts.items()
+        )
+        shift_now = f"CASE {branches} ELSE 0 END"
+    wall_delta = f"(({{0}} - {shift_now} - {number(now_minute)} + {two_weeks}) %% {week})"
     coming_shifts = []
     for (coming, shift), names in clock.changes.items():
         # These zones share a difference now, so their wall-clock delta needs no CASE.
-        zone_delta = (F("utc_week_minute") - Value(shift + now_minute) + week * 2) % week
+        zone_delta = f"(({{0}} - {number(shift + now_minute)} + {two_weeks}) %% {week})"
         passed = 0
         for minutes_ahead, change in coming:
             # Past an offset change, a wall-clock time comes `change` minutes sooner. A time
             # the clocks skip counts on the old offset, as zoneinfo reads it.
             skipped = max(change, 0)
-            reached = GreaterThanOrEqual(zone_delta, minutes_ahead - ahead + passed + skipped)
-            coming_shifts.append(When(Q(timezone__in=names) & Q(reached), then=Value(change)))
+            reached = number(minutes_ahead - ahead + passed + skipped)
+            coming_shifts.append(
+                f"WHEN {{2}} IN ({zone_names(names)}) AND {zone_delta} >= {reached} "
+                f"THEN {number(change)}"
+            )
             passed += change
-    running = F("duration") - Value(1)
     if not coming_shifts:
         # One pass over the delta: a start less than `duration` ago wraps round to minus the
         # minutes since it began, so meetings in progress come out negative. (One that ended
         # this minute is `duration` minutes past its start: next week's comes next.)
-        return (wall_delta + running + week) % week - running
-    # An offset change ahead moves the next start, but not one that already began.
-    since = (week - wall_delta) % week
-    return Case(
-        When(LessThan(since, F("duration")), then=-since),
-        default=wall_delta - Case(*coming_shifts, default=Value(0)),
+        formula = f"({wall_delta} + {{1}} - 1 + {week}) %% {week} - ({{1}} - 1)"
+    else:
+        # An offset change ahead moves the next start, but not one that already began.
+        since = f"(({week} - {wall_delta}) %% {week})"
+        formula = (
+            f"CASE WHEN {since} < {{1}} THEN -{since} "
+            f"ELSE {wall_delta} - CASE {' '.join(coming_shifts)} ELSE 0 END END"
+        )
+    return Formula(
+        formula,
+        F("utc_week_minute"),
+        F("duration"),
+        F("timezone"),
+        output_field=IntegerField(),
     )
 
 

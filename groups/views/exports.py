@@ -1,20 +1,22 @@
 """Meeting data out: the Meeting Guide feed, a CSV of search results, and calendars."""
 
-import csv
+import hashlib
 
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_safe
 
-from groups import calendars, feeds
+from groups import calendars, feeds, prebuilt
+from groups.databases import reads_from_replica
 from groups.filters import MeetingFilter
 from groups.models import Meeting
 from groups.vocabulary import PROGRAMS
 
 FEED_MAX_AGE = 300
 MAX_CSV_ROWS = 10000
+CSV_KEEP_SECONDS = 120
 # A list calendar is for someone's own planning, not a dump of the directory.
 MAX_CALENDAR_EVENTS = 100
 
@@ -30,18 +32,15 @@ def feed_programs(request):
     return sorted(set(request.GET.getlist("program")))
 
 
-def cached_feed_version(request):
-    # condition() asks for the ETag and the date separately; one aggregate query answers both.
+def cached_feed_version(request, programs):
+    # condition() asks for the ETag and the date separately; one lookup answers both.
     if not hasattr(request, "feed_version"):
-        request.feed_version = feeds.feed_version(feed_programs(request))
+        request.feed_version = feeds.feed_version(programs)
     return request.feed_version
 
 
+@reads_from_replica
 @require_safe
-@condition(
-    etag_func=lambda request: cached_feed_version(request)[0],
-    last_modified_func=lambda request: cached_feed_version(request)[1],
-)
 def meetings_json(request):
     programs = feed_programs(request)
     unknown = set(programs) - set(PROGRAMS)
@@ -50,14 +49,30 @@ def meetings_json(request):
             f"Unknown program {', '.join(sorted(unknown))}; use {', '.join(PROGRAMS)}.",
             content_type="text/plain; charset=utf-8",
         )
-    feed = feeds.meeting_guide_feed(feeds.feed_queryset(programs), request.build_absolute_uri)
-    response = JsonResponse(list(feed), safe=False, json_dumps_params={"ensure_ascii": False})
+    response = meeting_guide_feed(request, programs)
     # A public, read-only feed: apps such as TSML UI fetch it from other sites' pages.
     response["Access-Control-Allow-Origin"] = "*"
     patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
     return response
 
 
+@condition(
+    etag_func=lambda request, programs: cached_feed_version(request, programs)[0],
+    last_modified_func=lambda request, programs: cached_feed_version(request, programs)[1],
+)
+def meeting_guide_feed(request, programs):
+    """The feed, built once per version of the data and site address (groups.prebuilt)."""
+    etag, _ = cached_feed_version(request, programs)
+    site = request.build_absolute_uri("/")
+    key = "feed:" + hashlib.sha256(f"{etag}|{site}".encode()).hexdigest()
+    data = prebuilt.gzipped(
+        key,
+        lambda: feeds.meeting_guide_json(feeds.feed_queryset(programs), request.build_absolute_uri),
+    )
+    return prebuilt.response(request, data, "application/json")
+
+
+@reads_from_replica
 @require_safe
 def meetings_csv(request):
     # Bound even without parameters, as on the results page: no search means no rows.
@@ -66,12 +81,19 @@ def meetings_csv(request):
         return HttpResponseBadRequest(
             "These search choices are not valid.", content_type="text/plain; charset=utf-8"
         )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # The same search gives the same rows until the data changes or the minute turns (what is
+    # "soon" moves with the clock).
+    etag, _ = feeds.feed_version()
+    minute = filterset.now.replace(second=0, microsecond=0).isoformat()
+    asked = request.build_absolute_uri()
+    key = "csv:" + hashlib.sha256(f"{etag}|{minute}|{asked}".encode()).hexdigest()
+    data = prebuilt.gzipped(
+        key,
+        lambda: feeds.csv_text(filterset.qs[:MAX_CSV_ROWS], request.build_absolute_uri),
+        keep_seconds=CSV_KEEP_SECONDS,
+    )
+    response = prebuilt.response(request, data, "text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="meetings.csv"'
-    writer = csv.DictWriter(response, fieldnames=feeds.CSV_COLUMNS + feeds.CSV_SEARCH_COLUMNS)
-    writer.writeheader()
-    for meeting in filterset.qs[:MAX_CSV_ROWS]:
-        writer.writerow(feeds.csv_row(meeting, request.build_absolute_uri))
     return response
 
 
@@ -94,6 +116,7 @@ def meeting_ics(request, slug):
     return ics_response(calendar, f"{meeting.slug}.ics")
 
 
+@reads_from_replica
 @require_safe
 def meetings_ics(request):
     # Bound even without parameters, so an empty query gives an empty calendar, not every meeting.

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from groups import calendars, schedule, summary
+from groups.databases import reads_from_replica
 from groups.filters import MeetingFilter
 from groups.geocoding import search_geocoder
 from groups.models import Attendance, Group, Location, Meeting, Program
@@ -57,6 +58,7 @@ def home(request):
     return render(request, "groups/home.html", context)
 
 
+@reads_from_replica
 @require_safe
 def meeting_list(request):
     filterset = MeetingFilter(request.GET or None, queryset=results_queryset())

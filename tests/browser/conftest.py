@@ -1,13 +1,11 @@
 """Playwright against Debian's chromium: Playwright's own browser download cannot work here."""
 
-import importlib
 import os
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 
 from groups.models import Attendance, Format, Group, Location, Meeting, Place, Program
 from groups.text import normalize
@@ -33,18 +31,14 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def site(live_server):
+def site(live_server, committed_vocabulary):
     """A few meetings around Portland, OR, served by a live server.
 
     A live server's database is emptied after every test, taking the programs and formats the
-    migrations loaded with it: they are loaded again here, with the one gazetteer place needed.
-    (Serialized rollback cannot do this reliably: once Playwright runs, Django may hand this
-    thread a fresh connection that never held the serialized data.)
+    migrations loaded with it: committed_vocabulary loads them again, and here the one gazetteer
+    place needed. (Serialized rollback cannot do this reliably: once Playwright runs, Django may
+    hand this thread a fresh connection that never held the serialized data.)
     """
-    seed = importlib.import_module("groups.migrations.0002_programs_and_formats")
-    for slug, fields in seed.PROGRAMS.items():
-        Program.objects.update_or_create(slug=slug, defaults=fields)
-    seed.load_formats(django_apps, None)
     Place.objects.bulk_create(
         [
             Place(

@@ -48,7 +48,7 @@ def test_csv_export_imports_back(client, make_meeting, make_location, tmp_path, 
     make_meeting(name="Second", weekday=4, location=make_location(name="Other Hall"))
     response = client.get(reverse("groups:meetings_csv"), {"q": "Portland, OR"})
     path = tmp_path / "export.csv"
-    path.write_bytes(response.content)
+    path.write_bytes(b"".join(response.streaming_content))
     Meeting.objects.all().delete()
     report = run_import(path)
     assert report.created == 2

@@ -133,9 +133,7 @@ def test_renaming_a_venue_refreshes_its_meetings_search_text(make_meeting, make_
     assert "library" in stored_search_text(elsewhere)
 
 
-def test_a_meetings_group_name_is_in_its_search_text_and_follows_a_rename(
-    make_meeting, programs
-):
+def test_a_meetings_group_name_is_in_its_search_text_and_follows_a_rename(make_meeting, programs):
     from groups.models import Group
 
     group = Group.objects.create(program=programs["na"], name="Clean Start Group")

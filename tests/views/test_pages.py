@@ -626,7 +626,7 @@ def test_keyword_works_in_the_csv_too(client, meeting_at, portland):
     meeting_at(portland, name="Clean Start")
     meeting_at(portland, name="Hope Group")
     response = client.get(reverse("groups:meetings_csv"), {"q": "Portland, OR", "text": "clean"})
-    rows = response.content.decode().splitlines()
+    rows = b"".join(response.streaming_content).decode().splitlines()
     assert len(rows) == 2 and "Clean Start" in rows[1]
 
 

@@ -1,0 +1,270 @@
+"""Throughput benchmark: ``make bench`` (or ``python -m bench.load``).
+
+Serves the site with gunicorn exactly as ``make serve`` starts it (2 workers, 2 threads each, debug
+off) over a fresh database holding 100,000 meetings (PostgreSQL when DATABASE_URL names a server,
+else SQLite), then loads it from this machine over loopback, one endpoint at a time for a bounded
+time: ``/health/``, ``/choosing/``, a mix of 20 realistic searches in rotation, and the Meeting
+Guide feed. It prints requests a second, median and 99th-percentile latency and errors for each,
+the search mix as a share of ``/choosing/``, and each worker's resident memory after the run.
+
+The load comes from ``wrk`` (Debian's package) when it is installed, else from a small Python
+client with the same number of connections. The sample meetings are marked real in this
+throwaway database only, so the feed has something to list.
+"""
+
+import http.client
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from shutil import which
+from urllib.parse import urlencode
+
+from bench.search import ROOT, fresh_postgres, queries
+
+MEETINGS = int(os.environ.get("BENCH_LOAD_MEETINGS", "100000"))
+SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "10"))
+CONNECTIONS = 16
+HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_LOAD_PORT", "8765"))
+# A feed request moves megabytes: a few connections show its cost without starving the rest.
+FEED_CONNECTIONS = 4
+SOAK_SEARCHES = int(os.environ.get("BENCH_LOAD_SOAK", "10000"))
+
+
+def search_mix():
+    """20 searches in rotation: places, radii, philosophy, formats, days, soon, online."""
+    return ["/meetings/?" + urlencode(params, doseq=True) for params in queries()[::3]]
+
+
+def prepare(env):
+    """Migrate, load the gazetteer and the meetings, and collect static files."""
+    manage = [sys.executable, "manage.py"]
+    for command in (
+        ["migrate", "--noinput", "-v0"],
+        ["createcachetable"],
+        ["load_gazetteer"],
+        ["load_demo", "--meetings", str(MEETINGS), "--seed", "1"],
+        ["collectstatic", "--noinput", "-v0"],
+    ):
+        subprocess.run(manage + command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    mark_real = (
+        "from groups.models import Meeting, Location;"
+        "Meeting.objects.update(is_sample=False); Location.objects.update(is_sample=False)"
+    )
+    subprocess.run(
+        manage + ["shell", "-c", mark_real],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def serve(env):
+    """gunicorn as `make serve` runs it; returns the process once it answers."""
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    process = subprocess.Popen(
+        [
+            gunicorn,
+            "directory.wsgi",
+            "--bind",
+            f"{HOST}:{PORT}",
+            "--workers",
+            "2",
+            "--threads",
+            "2",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            connection = http.client.HTTPConnection(HOST, PORT, timeout=2)
+            connection.request("GET", "/health/")
+            if connection.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def with_wrk(paths, connections, headers):
+    """(requests a second, p50 ms, p99 ms, errors) measured by wrk over the paths in rotation."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write("paths = " + json.dumps(paths).replace("[", "{").replace("]", "}") + "\n")
+        script.write(
+            "i = 0\nrequest = function()\n  i = i % #paths + 1\n"
+            "  return wrk.format('GET', paths[i])\nend\n"
+        )
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{SECONDS}s", "--latency", "-s", script.name]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(
+        command + [f"http://{HOST}:{PORT}"], capture_output=True, text=True, check=True
+    ).stdout
+    os.unlink(script.name)
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    if not latency:
+        raise SystemExit(f"wrk measured nothing:\n{output}")
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
+    errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    return rate, wrk_ms(latency["50"]), wrk_ms(latency["99"]), errors
+
+
+def wrk_ms(text):
+    number, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def with_python(paths, connections, headers):
+    """The same measurement from Python threads, each on one kept-alive connection."""
+    latencies, errors, lock = [], [0], threading.Lock()
+    stop = time.monotonic() + SECONDS
+
+    def client(offset):
+        connection = http.client.HTTPConnection(HOST, PORT, timeout=30)
+        index = offset
+        while time.monotonic() < stop:
+            path = paths[index % len(paths)]
+            index += 1
+            began = time.perf_counter()
+            try:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+            except OSError:
+                connection.close()
+                connection = http.client.HTTPConnection(HOST, PORT, timeout=30)
+                ok = False
+            with lock:
+                latencies.append((time.perf_counter() - began) * 1000)
+                errors[0] += not ok
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(connections)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    ordered = sorted(latencies)
+    p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+    return len(latencies) / elapsed, statistics.median(ordered), p99, errors[0]
+
+
+def soak(paths, total):
+    """Send ``total`` requests over the paths in rotation from CONNECTIONS threads; errors seen."""
+    counter, errors, lock = iter(range(total)), [0], threading.Lock()
+
+    def client():
+        connection = http.client.HTTPConnection(HOST, PORT, timeout=30)
+        while True:
+            with lock:
+                index = next(counter, None)
+            if index is None:
+                return
+            try:
+                connection.request("GET", paths[index % len(paths)])
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+            except OSError:
+                connection.close()
+                connection = http.client.HTTPConnection(HOST, PORT, timeout=30)
+                ok = False
+            if not ok:
+                with lock:
+                    errors[0] += 1
+
+    threads = [threading.Thread(target=client) for _ in range(CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors[0]
+
+
+def resident_mb(master):
+    """Resident memory of each gunicorn worker (children of the master), in MB."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if re.search(rf"^PPid:\s+{master.pid}$", text, re.MULTILINE):
+            sizes.append(int(re.search(r"^VmRSS:\s+(\d+)", text, re.MULTILINE).group(1)) / 1024)
+    return sorted(sizes)
+
+
+def main():
+    measure = with_wrk if which("wrk") else with_python
+    with tempfile.TemporaryDirectory() as folder:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "directory.settings",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "benchmark-only-not-a-secret-0123456789-abcdefghijklmnopqrstuv",
+            "DJANGO_ALLOWED_HOSTS": HOST,
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_STATIC_ROOT": f"{folder}/static",
+        }
+        if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            env["DATABASE_URL"] = fresh_postgres(os.environ["DATABASE_URL"])
+        else:
+            env["DATABASE_URL"] = f"sqlite:///{folder}/load.sqlite3"
+        started = time.monotonic()
+        prepare(env)
+        print(f"Loaded {MEETINGS:,} meetings in {time.monotonic() - started:.0f} s.")
+        server = serve(env)
+        try:
+            gzip = {"Accept-Encoding": "gzip"}
+            runs = [
+                ("/health/", ["/health/"], CONNECTIONS, {}),
+                ("/choosing/", ["/choosing/"], CONNECTIONS, gzip),
+                ("search mix (20)", search_mix(), CONNECTIONS, gzip),
+                ("/meetings.json", ["/meetings.json"], FEED_CONNECTIONS, gzip),
+            ]
+            database = "postgresql" if "postgres" in env["DATABASE_URL"] else "sqlite"
+            print(
+                f"\n{database}, {MEETINGS:,} meetings, {SECONDS} s per line, "
+                f"{'wrk' if measure is with_wrk else 'Python client'}:"
+            )
+            print("| what | connections | req/s | p50 ms | p99 ms | errors |")
+            print("| --- | ---: | ---: | ---: | ---: | ---: |")
+            rates = {}
+            for label, paths, connections, headers in runs:
+                measure(paths, connections, headers)  # Warm every worker's caches first.
+                rate, p50, p99, errors = measure(paths, connections, headers)
+                rates[label] = rate
+                print(
+                    f"| {label} | {connections} | {rate:,.0f} | {p50:.1f} | {p99:.1f} | {errors} |"
+                )
+                sys.stdout.flush()
+            share = rates["search mix (20)"] / rates["/choosing/"]
+            print(f"\nSearch mix: {share:.0%} of /choosing/'s requests a second (target 30 %).")
+            errors = soak(search_mix(), SOAK_SEARCHES)
+            print(
+                f"Worker resident memory after {SOAK_SEARCHES:,} more searches ({errors} errors): "
+                + ", ".join(f"{size:.0f} MB" for size in resident_mb(server))
+                + " (target under 150 MB each)."
+            )
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

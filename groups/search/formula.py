@@ -1,0 +1,55 @@
+"""A SQL formula over a few columns, built and compiled as one expression.
+
+The search's arithmetic (haversine distance, minutes until the next start, the "best" score) is
+dozens of operations. Written as a tree of Django expressions, every search built, copied and
+compiled hundreds of nodes, which cost most of a search's time; written as one formula with its
+numbers in the SQL text, it costs a few. The numbers are ones the search computed itself (floats
+and integers) and the only strings are time zone names from the tz database, checked by
+``sql_text``, so nothing a visitor typed enters the SQL text this way.
+"""
+
+import re
+from string import Formatter
+
+from django.db.models import Func
+
+ZONE_NAME = re.compile(r"^[A-Za-z0-9_+\-/]+$")
+
+
+def number(value):
+    """A number as SQL text; negative ones in brackets, so "a - -1" cannot become a comment."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{value!r} is not a number")
+    text = repr(value)
+    return f"({text})" if value < 0 else text
+
+
+def zone_names(names):
+    """A list of time zone names as SQL text for IN (...)."""
+    for name in names:
+        if not ZONE_NAME.match(name):
+            raise ValueError(f"{name!r} is not a time zone name")
+    return ", ".join(f"'{name}'" for name in names)
+
+
+class Formula(Func):
+    """``formula`` with ``{0}``, ``{1}``... standing for the SQL of ``expressions``.
+
+    Write a literal "%" as "%%": the SQL goes to the database driver with %s placeholders.
+    """
+
+    def __init__(self, formula, *expressions, output_field):
+        super().__init__(*expressions, output_field=output_field)
+        self.formula = formula
+
+    def as_sql(self, compiler, connection, **extra_context):
+        compiled = [compiler.compile(expression) for expression in self.source_expressions]
+        sql, params = [], []
+        # An expression may appear more than once: its parameters go in at each appearance.
+        for literal, field, _, _ in Formatter().parse(self.formula):
+            sql.append(literal)
+            if field is not None:
+                expression_sql, expression_params = compiled[int(field)]
+                sql.append(expression_sql)
+                params.extend(expression_params)
+        return "(" + "".join(sql) + ")", params

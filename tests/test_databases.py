@@ -1,0 +1,52 @@
+"""Which database a query reads from (groups/databases.py)."""
+
+import pytest
+from django.conf import settings
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from groups.databases import REPLICA, ReplicaRouter, reads_from_replica
+from groups.models import Meeting
+
+router = ReplicaRouter()
+
+
+@pytest.fixture
+def with_a_replica(settings):
+    # The router's decision only; no connection is opened to this alias here.
+    settings.DATABASES = {**settings.DATABASES, REPLICA: settings.DATABASES["default"]}
+
+
+def test_visitor_reads_go_to_the_replica_and_nothing_else_does(with_a_replica):
+    assert router.db_for_read(Meeting) is None
+    chosen = reads_from_replica(lambda request: router.db_for_read(Meeting))(None)
+    assert chosen == REPLICA
+    writes = reads_from_replica(lambda request: router.db_for_write(Meeting))(None)
+    assert writes is None
+    assert router.db_for_read(Meeting) is None  # The view's choice ended with the view.
+    assert not router.allow_migrate(REPLICA, "groups") and router.allow_migrate("default", "groups")
+
+
+def test_without_a_replica_everything_reads_the_primary():
+    if REPLICA in settings.DATABASES:
+        pytest.skip("a replica is configured in this run")
+    chosen = reads_from_replica(lambda request: router.db_for_read(Meeting))(None)
+    assert chosen is None
+
+
+@pytest.mark.skipif(REPLICA not in settings.DATABASES, reason="needs DATABASE_REPLICA_URL")
+@pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
+def test_search_and_feed_read_the_replica_while_admin_reads_the_primary(
+    client, admin_client, make_meeting, committed_vocabulary
+):
+    make_meeting()
+    with CaptureQueriesContext(connections[REPLICA]) as replica:
+        # Coordinates, not a town: a committing test may have emptied the gazetteer before.
+        search = {"lat": "45.52", "lng": "-122.68"}
+        assert client.get(reverse("groups:meeting_list"), search).status_code == 200
+        assert client.get(reverse("groups:meetings_json")).status_code == 200
+    assert len(replica.captured_queries) >= 3
+    with CaptureQueriesContext(connections[REPLICA]) as replica:
+        assert admin_client.get(reverse("admin:groups_meeting_changelist")).status_code == 200
+    assert replica.captured_queries == []

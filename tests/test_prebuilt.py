@@ -1,0 +1,74 @@
+"""Exports built once per version and kept compressed in the shared cache (groups/prebuilt.py)."""
+
+import gzip
+import threading
+import time
+
+import pytest
+from django.core.cache import cache
+from django.db import connections
+from django.test import RequestFactory
+
+from groups import prebuilt
+
+
+def test_a_version_is_built_once_and_kept(db):
+    builds = []
+
+    def chunks():
+        builds.append(1)
+        yield "["
+        yield "1, 2"
+        yield "]"
+
+    first = prebuilt.gzipped("test:kept", chunks)
+    again = prebuilt.gzipped("test:kept", chunks)
+    assert gzip.decompress(first) == b"[1, 2]" and again == first
+    assert len(builds) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_for_a_version_being_built_wait_for_that_one_build():
+    builds, results = [], []
+    cache.delete("test:slow")
+
+    def chunks():
+        builds.append(threading.get_ident())
+        time.sleep(0.5)  # Long enough for the others to arrive while this one builds.
+        yield "slow"
+
+    def request():
+        try:
+            results.append(prebuilt.gzipped("test:slow", chunks))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=request) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(builds) == 1
+    assert [gzip.decompress(result) for result in results] == [b"slow"] * 4
+
+
+def test_a_failed_build_leaves_no_claim_behind(db):
+    def broken():
+        yield "half"
+        raise ValueError("the database went away")
+
+    with pytest.raises(ValueError):
+        prebuilt.gzipped("test:broken", broken)
+    assert gzip.decompress(prebuilt.gzipped("test:broken", lambda: iter(["whole"]))) == b"whole"
+
+
+def test_clients_without_gzip_get_the_text_inflated_as_it_streams():
+    data = prebuilt.compress("x" * 200_000 for _ in range(3))
+    plain = prebuilt.response(RequestFactory().get("/"), data, "application/json")
+    assert b"".join(plain.streaming_content) == b"x" * 600_000
+    assert "Content-Encoding" not in plain and plain["Vary"] == "Accept-Encoding"
+    zipped = prebuilt.response(
+        RequestFactory().get("/", headers={"accept-encoding": "gzip, br"}), data, "text/csv"
+    )
+    assert zipped["Content-Encoding"] == "gzip" and zipped.content == data
+    assert len(data) < 5_000  # Repeated text compresses: the point of keeping it compressed.
