@@ -111,6 +111,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # The tests' database is a file too: an in-memory one is shared between threads in SQLite's
+    # shared-cache mode, whose table locks fail at once instead of waiting out the timeout.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A server out of reach fails the request within seconds (a 503 page) instead of holding a
     # worker until the operating system gives up; ?connect_timeout=N in DATABASE_URL overrides.

@@ -46,7 +46,7 @@ def database_down(transactional_db):
     """The database made unreachable for real: a closed port, or a file that cannot be opened."""
     settings_dict = connection.settings_dict
     saved_settings = dict(settings_dict)
-    # Set the live connection aside (an in-memory SQLite test database must not be closed).
+    # Set the live connection aside, to be put back as it was.
     saved_connection, connection.connection = connection.connection, None
     if connection.vendor == "sqlite":
         settings_dict["NAME"] = "/nonexistent-directory/none.sqlite3"
