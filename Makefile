@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_MEETINGS ?= 5000
 
-.PHONY: install run serve test bench bench-outage bench-suggestions lint format clean
+.PHONY: install run serve test bench bench-outage bench-suggestions lint format messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,13 @@ bench-outage: install
 # 50 suggestions at once over 8 connections: with the database cache, and Redis if REDIS_URL is set.
 bench-suggestions: install
 	$(BIN)/python -m bench.suggestions
+
+# Gather the translatable text into locale/*/LC_MESSAGES/django.po and compile the catalogs
+# (needs GNU gettext; the compiled .mo files are committed, so nothing else does).
+messages: install
+	$(BIN)/python manage.py makemessages --all --no-obsolete --add-location file \
+		--ignore '.venv/*' --ignore 'var/*' --ignore 'bench/*' --ignore 'tests/*' --ignore 'tools/*'
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 lint: install
 	$(BIN)/ruff check .

@@ -3,13 +3,14 @@ import logging
 from django.apps import AppConfig
 from django.conf import settings
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 MAIL_OFF = "django.core.mail.backends.dummy.EmailBackend"
 
 
 class GroupsConfig(AppConfig):
     name = "groups"
-    verbose_name = "Meeting directory"
+    verbose_name = _("Meeting directory")
 
     def ready(self):
         post_migrate.connect(analyze_after_migrate, sender=self)

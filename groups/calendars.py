@@ -12,6 +12,7 @@ it has no type for, such as X-WR-CALNAME, raw.
 
 from datetime import UTC, datetime, timedelta
 
+from django.utils.translation import gettext, pgettext
 from icalendar import Calendar, Event, vText, vUri
 
 from groups import schedule
@@ -49,24 +50,29 @@ def meeting_event(meeting, page_url, domain, now):
 
 
 def describe(meeting, page_url):
+    """The event's description, in the visitor's language."""
     lines = [f"{meeting.program.name} · {meeting.get_attendance_display()}"]
     if meeting.venue and meeting.venue.directions:
-        lines.append(f"Finding the room: {meeting.venue.directions}")
+        lines.append(
+            gettext("Finding the room: %(directions)s") % {"directions": meeting.venue.directions}
+        )
     if meeting.conference_url:
-        lines.append(f"Join: {meeting.conference_url} {meeting.conference_url_notes}".strip())
+        join = f"{meeting.conference_url} {meeting.conference_url_notes}".strip()
+        lines.append(gettext("Join: %(link)s") % {"link": join})
     if meeting.conference_phone:
-        lines.append(f"Phone: {meeting.conference_phone} {meeting.conference_phone_notes}".strip())
-    lines.append(f"Details and changes: {page_url}")
+        phone = f"{meeting.conference_phone} {meeting.conference_phone_notes}".strip()
+        lines.append(gettext("Phone: %(phone)s") % {"phone": phone})
+    lines.append(gettext("Details and changes: %(url)s") % {"url": page_url})
     return "\n".join(lines)
 
 
-def calendar_for(meetings, url_for, domain, now, name="Meetings"):
+def calendar_for(meetings, url_for, domain, now, name=None):
     """A calendar of ``meetings``; ``url_for(meeting)`` gives each one's absolute page URL."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", vText(name))
+    calendar.add("x-wr-calname", vText(name or pgettext("calendar name", "Meetings")))
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting, url_for(meeting), domain, now))
     calendar.add_missing_timezones()
@@ -114,7 +120,8 @@ def schema_event(meeting, occurrence, page_url):
         "@context": "https://schema.org",
         "@type": "Event",
         "name": meeting.name,
-        "description": f"A {meeting.program.name} meeting ({meeting.get_attendance_display()}).",
+        "description": gettext("A %(program)s meeting (%(attendance)s).")
+        % {"program": meeting.program.name, "attendance": meeting.get_attendance_display()},
         "url": page_url,
         "eventStatus": "https://schema.org/EventScheduled",
         "eventAttendanceMode": ATTENDANCE_MODES[meeting.attendance],

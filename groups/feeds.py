@@ -26,8 +26,10 @@ from collections import defaultdict
 from datetime import UTC
 from itertools import islice
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Max
+from django.utils import translation
 
 from groups import rules
 from groups.geocoding import country_name, region_label, region_name, zone_place
@@ -288,13 +290,18 @@ def meeting_guide_feed(meetings, absolute_url):
 
 
 def meeting_guide_json(meetings, absolute_url):
-    """The feed's JSON text, piece by piece, as its records are made."""
-    yield "["
-    separator = ""
-    for record in meeting_guide_feed(meetings, absolute_url):
-        yield separator + json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder)
-        separator = ", "
-    yield "]"
+    """The feed's JSON text, piece by piece, as its records are made.
+
+    Always in the site's own language, with links to its unprefixed pages, whichever address
+    asked for it: one feed per version of the data, for every reader.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        yield "["
+        separator = ""
+        for record in meeting_guide_feed(meetings, absolute_url):
+            yield separator + json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder)
+            separator = ", "
+        yield "]"
 
 
 def csv_row(meeting, absolute_url):

@@ -16,24 +16,35 @@ from functools import cache
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import Count, Min
 from django.utils import timezone
+from django.utils.translation import get_language, gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from geopy.location import Location as GeoLocation
 
 from groups import schedule
 from groups.geocoding import MAX_QUERY_LENGTH, search_geocoder, zone_at
 from groups.models import Attendance, Meeting, Philosophy, Weekday
+from groups.models.programs import (
+    languages_in_use,
+    lazy_format_name,
+    lazy_language_name,
+    lazy_program_name,
+    listed_version,
+)
 from groups.search import geometry, timing
 from groups.search.ranking import Sort
 from groups.text import search_words
 from groups.vocabulary import FORMATS, LANGUAGES, PROGRAMS
 
-UNITS = [("km", "km"), ("mi", "miles")]
+UNITS = [("km", pgettext_lazy("unit", "km")), ("mi", pgettext_lazy("unit", "miles"))]
 MAX_KEYWORD_LENGTH = 100
-PROGRAM_CHOICES = [(slug, name) for slug, (name, _, _) in PROGRAMS.items()]
+# Names in the visitor's language, as curators keep them (groups.models.programs).
+PROGRAM_CHOICES = [(slug, lazy_program_name(slug)) for slug in PROGRAMS]
 # The long format list is given as a callable: Django deep-copies a list for every form it builds.
-_FORMAT_CHOICES = [(term.code, term.name) for term in FORMATS]
-_LANGUAGE_CHOICES = [(code, name) for code, (name, _, _) in LANGUAGES.items()]
+_FORMAT_CHOICES = [(term.code, lazy_format_name(term.code)) for term in FORMATS]
+_LANGUAGE_CHOICES = [(code, lazy_language_name(code)) for code in LANGUAGES]
 # The formats offered as boxes to tick; any other known code still works in a URL.
 FEATURED_FORMATS = [
     "O",
@@ -83,10 +94,10 @@ class MeetingSearchForm(forms.Form):
     """
 
     q = forms.CharField(
-        label="Where are you?",
+        label=_("Where are you?"),
         required=False,
         max_length=MAX_QUERY_LENGTH,
-        help_text="A town, “Portland, OR”, or a ZIP code.",
+        help_text=_("A town, “Portland, OR”, or a ZIP code."),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "address-level2"}),
     )
     lat = forms.DecimalField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
@@ -95,11 +106,11 @@ class MeetingSearchForm(forms.Form):
     )
     tz = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     radius = forms.DecimalField(
-        label="Within", required=False, min_value=0.5, max_digits=6, decimal_places=2
+        label=_("Within"), required=False, min_value=0.5, max_digits=6, decimal_places=2
     )
-    unit = forms.ChoiceField(label="Unit", choices=UNITS, required=False)
+    unit = forms.ChoiceField(label=_("Unit"), choices=UNITS, required=False)
     soon = forms.DecimalField(
-        label="Starting within (hours)",
+        label=_("Starting within (hours)"),
         required=False,
         min_value=0,
         max_value=168,
@@ -107,14 +118,14 @@ class MeetingSearchForm(forms.Form):
         decimal_places=2,
     )
     prefer_philosophy = forms.ChoiceField(
-        label="I prefer",
-        choices=[("", "No preference"), *Philosophy.choices],
+        label=_("I prefer"),
+        choices=[("", _("No preference")), *Philosophy.choices],
         required=False,
     )
     prefer_format = forms.MultipleChoiceField(
-        label="Nice to have", choices=format_choices, required=False
+        label=_("Nice to have"), choices=format_choices, required=False
     )
-    sort = forms.ChoiceField(label="Sort by", choices=Sort.choices, required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=Sort.choices, required=False)
 
     place = None
     other_places = ()
@@ -127,6 +138,8 @@ class MeetingSearchForm(forms.Form):
         for name in ("format", "prefer_format"):
             if name in self.fields:
                 self._feature_formats(name)
+        if "language" in self.fields:
+            self._offer_languages_in_use()
 
     def _feature_formats(self, name):
         chosen = set(self.data.getlist(name)) if hasattr(self.data, "getlist") else set()
@@ -138,6 +151,16 @@ class MeetingSearchForm(forms.Form):
                 if code in FEATURED_FORMATS or code in chosen
             ]
         self.fields[name].widget = forms.CheckboxSelectMultiple(choices=choices)
+
+    def _offer_languages_in_use(self):
+        """List the languages meetings are held in (and the one asked for); any other still
+        works in a URL."""
+        chosen = self.data.get("language") if hasattr(self.data, "get") else None
+        offered = set(languages_in_use()) | {chosen}
+        field = self.fields["language"]
+        field.widget = forms.Select(
+            choices=[(code, label) for code, label in field.choices if not code or code in offered]
+        )
 
     def clean(self):
         data = super().clean()
@@ -158,7 +181,7 @@ class MeetingSearchForm(forms.Form):
             self.add_error(
                 "radius",
                 forms.ValidationError(
-                    "Choose a distance of at most %(limit)s.",
+                    _("Choose a distance of at most %(limit)s."),
                     code="radius_too_large",
                     params={"limit": limit},
                 ),
@@ -168,7 +191,7 @@ class MeetingSearchForm(forms.Form):
         latitude, longitude, query = data.get("lat"), data.get("lng"), data.get("q")
         if (latitude is None) != (longitude is None):
             raise forms.ValidationError(
-                "Send both latitude and longitude, or type a place instead.", code="half_point"
+                _("Send both latitude and longitude, or type a place instead."), code="half_point"
             )
         # A place typed wins over coordinates: the form of a search near "your location" still
         # carries them when someone types a town instead.
@@ -179,8 +202,10 @@ class MeetingSearchForm(forms.Form):
                 self.add_error(
                     "q",
                     forms.ValidationError(
-                        "We could not find “%(query)s”. Try a town and state such as "
-                        "“Portland, OR”, or a ZIP code.",
+                        _(
+                            "We could not find “%(query)s”. Try a town and state such as "
+                            "“Portland, OR”, or a ZIP code."
+                        ),
                         code="unknown_place",
                         params={"query": query},
                     ),
@@ -190,12 +215,18 @@ class MeetingSearchForm(forms.Form):
             self.other_places = [c for c in candidates[1:] if c.address != self.place.address]
         elif latitude is not None:
             point = (float(latitude), float(longitude))
-            self.place = GeoLocation("your location", point, {"timezone": zone_at(*point) or ""})
+            place_name = gettext("your location")
+            self.place = GeoLocation(place_name, point, {"timezone": zone_at(*point) or ""})
         browser_zone = data.get("tz")
         if browser_zone and browser_zone not in schedule.zone_names():
             browser_zone = None  # A zone the browser named that we do not know: use the place's.
         zone = browser_zone or (self.place and self.place.raw.get("timezone")) or None
         self.searcher_zone = zoneinfo.ZoneInfo(zone) if zone else None
+
+    @property
+    def listed_version(self):
+        """Names the programs, formats and languages the choices list (groups.models.programs)."""
+        return listed_version()
 
     @property
     def did_you_mean(self):
@@ -235,6 +266,13 @@ class MeetingSearchForm(forms.Form):
         return not attendance or bool(attendance - {Attendance.ONLINE})
 
     @property
+    def preferred_language(self):
+        """The pages' language when it is not the site's default, for meetings held in it to
+        rank a little higher: Spanish pages prefer Spanish meetings. Else ""."""
+        language = get_language()
+        return language if language != settings.LANGUAGE_CODE and language in LANGUAGES else ""
+
+    @property
     def has_keyword(self):
         return bool(search_words(self.cleaned_data.get("text")))
 
@@ -257,6 +295,7 @@ class MeetingSearchForm(forms.Form):
             "soon_hours": self.soon_hours,
             "prefer_philosophy": data.get("prefer_philosophy") or "",
             "prefer_formats": data.get("prefer_format") or [],
+            "prefer_language": self.preferred_language,
             "sort": data.get("sort") or "",
             "online_hours": None if data.get("day") else timing.ONLINE_HOURS,
             "now": now,
@@ -283,43 +322,45 @@ class ShallowCopied(dict):
 
 class MeetingFilter(django_filters.FilterSet):
     text = django_filters.CharFilter(
-        label="Meeting or group name",
+        label=_("Meeting or group name"),
         method="filter_text",
         max_length=MAX_KEYWORD_LENGTH,
-        help_text="Optional: a name, a venue, or a word from the notes.",
+        help_text=_("Optional: a name, a venue, or a word from the notes."),
     )
     philosophy = django_filters.ChoiceFilter(
-        label="Philosophy",
+        label=_("Philosophy"),
         field_name="program__philosophy",
         choices=Philosophy.choices,
-        empty_label="Any",
+        empty_label=pgettext_lazy("no choice made", "Any"),
     )
     program = django_filters.MultipleChoiceFilter(
-        label="Program",
+        label=_("Program"),
         field_name="program__slug",
         choices=PROGRAM_CHOICES,
         widget=forms.CheckboxSelectMultiple,
     )
     attendance = django_filters.MultipleChoiceFilter(
-        label="How to attend", choices=Attendance.choices, widget=forms.CheckboxSelectMultiple
+        label=_("How to attend"), choices=Attendance.choices, widget=forms.CheckboxSelectMultiple
     )
     format = django_filters.MultipleChoiceFilter(
-        label="Must have", choices=format_choices, method="filter_formats"
+        label=_("Must have"), choices=format_choices, method="filter_formats"
     )
     language = django_filters.ChoiceFilter(
-        label="Language", choices=_LANGUAGE_CHOICES, empty_label="Any"
+        label=_("Language"),
+        choices=_LANGUAGE_CHOICES,
+        empty_label=pgettext_lazy("no choice made", "Any"),
     )
     day = django_filters.MultipleChoiceFilter(
-        label="Day",
+        label=_("Day"),
         field_name="weekday",
         choices=Weekday.choices,
         widget=forms.CheckboxSelectMultiple,
     )
     time = django_filters.ChoiceFilter(
-        label="Time of day",
-        choices=[(key, label) for key, (label, _, _) in timing.TIMES_OF_DAY.items()],
+        label=_("Time of day"),
+        choices=[(key, label) for key, (label, *_minutes) in timing.TIMES_OF_DAY.items()],
         method="filter_time_of_day",
-        empty_label="Any",
+        empty_label=pgettext_lazy("no choice made", "Any"),
     )
 
     class Meta:

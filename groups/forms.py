@@ -7,9 +7,11 @@ imports (groups.rules and the models' validators).
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from groups import rules
 from groups.models import Attendance, ChangeRequest, Location, Meeting, Program, Weekday
+from groups.models.programs import lazy_language_name
 from groups.models.suggestions import (
     LOCATION_PREFIX,
     PROPOSED_LOCATION_FIELDS,
@@ -43,60 +45,62 @@ class SuggestionForm(forms.Form):
     never see it, form-filling robots fill it, and such submissions are thanked and dropped.
     """
 
-    program = forms.ChoiceField(label="Program")
-    name = model_text(Meeting, "name", "Meeting name")
-    weekday = forms.TypedChoiceField(label="Day", choices=Weekday.choices, coerce=int)
-    start_time = forms.TimeField(label="Starts at", help_text="Local time, such as 19:00.")
-    end_time = forms.TimeField(label="Ends at", required=False)
-    attendance = forms.ChoiceField(label="How people attend", choices=Attendance.choices)
-    location_name = model_text(Location, "name", "Venue", required=False)
-    location_address = model_text(Location, "address", "Street address", required=False)
-    location_city = model_text(Location, "city", "City or town", required=False)
-    location_region = model_text(Location, "region", "State or region", required=False)
-    location_postal_code = model_text(Location, "postal_code", "Postal code", required=False)
+    program = forms.ChoiceField(label=_("Program"))
+    name = model_text(Meeting, "name", _("Meeting name"))
+    weekday = forms.TypedChoiceField(label=_("Day"), choices=Weekday.choices, coerce=int)
+    start_time = forms.TimeField(label=_("Starts at"), help_text=_("Local time, such as 19:00."))
+    end_time = forms.TimeField(label=_("Ends at"), required=False)
+    attendance = forms.ChoiceField(label=_("How people attend"), choices=Attendance.choices)
+    location_name = model_text(Location, "name", _("Venue"), required=False)
+    location_address = model_text(Location, "address", _("Street address"), required=False)
+    location_city = model_text(Location, "city", _("City or town"), required=False)
+    location_region = model_text(Location, "region", _("State or region"), required=False)
+    location_postal_code = model_text(Location, "postal_code", _("Postal code"), required=False)
     location_country = model_text(
         Location,
         "country",
-        "Country",
+        _("Country"),
         min_length=2,
         required=False,
-        help_text="Two-letter code such as US, CA or GB.",
+        help_text=_("Two-letter code such as US, CA or GB."),
     )
     conference_url = model_text(
-        Meeting, "conference_url", "Join link", required=False, assume_scheme="https"
+        Meeting, "conference_url", _("Join link"), required=False, assume_scheme="https"
     )
-    conference_phone = model_text(Meeting, "conference_phone", "Dial-in phone", required=False)
+    conference_phone = model_text(Meeting, "conference_phone", _("Dial-in phone"), required=False)
     language = forms.ChoiceField(
-        label="Language",
-        choices=[(code, name) for code, (name, _, _) in LANGUAGES.items()],
+        label=_("Language"),
+        choices=[(code, lazy_language_name(code)) for code in LANGUAGES],
         initial="en",
         required=False,
     )
     timezone = TimeZoneField(
-        label="Time zone",
+        label=_("Time zone"),
         required=False,
-        help_text="For online meetings: the time zone the start time is in.",
+        help_text=_("For online meetings: the time zone the start time is in."),
     )
-    notes = forms.CharField(label="Notes", max_length=1000, required=False, widget=forms.Textarea)
-    stopped = forms.BooleanField(label="This meeting no longer meets", required=False)
+    notes = forms.CharField(
+        label=_("Notes"), max_length=1000, required=False, widget=forms.Textarea
+    )
+    stopped = forms.BooleanField(label=_("This meeting no longer meets"), required=False)
     message = model_text(
         ChangeRequest,
         "message",
-        "Anything else we should know?",
+        _("Anything else we should know?"),
         max_length=2000,
         required=False,
         help_text="",
     )
     submitter_name = model_text(
-        ChangeRequest, "submitter_name", "Your name (optional)", required=False
+        ChangeRequest, "submitter_name", _("Your name (optional)"), required=False
     )
     submitter_email = forms.EmailField(
-        label="Your email (optional)",
+        label=_("Your email (optional)"),
         max_length=254,
         required=False,
-        help_text="Only if you are happy for an editor to write back. It is never published.",
+        help_text=_("Only if you are happy for an editor to write back. It is never published."),
     )
-    website = forms.CharField(label="Leave this empty", required=False, max_length=200)
+    website = forms.CharField(label=_("Leave this empty"), required=False, max_length=200)
 
     # The proposal keys these fields fill ("stopped" proposes is_active).
     MEETING_KEYS = [name for name in PROPOSED_MEETING_FIELDS if name != "is_active"]
@@ -142,7 +146,7 @@ class SuggestionForm(forms.Form):
             self.add_error(
                 "location_city",
                 forms.ValidationError(
-                    "Give the venue or street address and the city, so people can find it.",
+                    _("Give the venue or street address and the city, so people can find it."),
                     code="needs_place",
                 ),
             )
@@ -162,13 +166,15 @@ class SuggestionForm(forms.Form):
         if self.meeting is None and attendance == Attendance.ONLINE and not data.get("timezone"):
             self.add_error(
                 "timezone",
-                forms.ValidationError("Choose the time zone of the start time.", code="needs_zone"),
+                forms.ValidationError(
+                    _("Choose the time zone of the start time."), code="needs_zone"
+                ),
             )
         for key, error in proposal_errors(self.proposal()).items():
             self.add_error("stopped" if key == "is_active" else key, error)
         if self.meeting is not None and not self.proposal() and not data.get("message"):
             raise forms.ValidationError(
-                "Change a value above or tell us in the message what is wrong.", code="no_change"
+                _("Change a value above or tell us in the message what is wrong."), code="no_change"
             )
         return data
 

@@ -1,22 +1,71 @@
-"""Links to a meeting's pages for long lists: reverse() once, then one string per meeting.
+"""Links: to a meeting's pages for long lists, and to the page being read in each language.
 
 ``reverse()`` walks the URL patterns each time; a feed of 100,000 meetings or a page of results
-would call it for every one. Slugs need no quoting in a path, so a pattern reversed once with a
-mark in place of the slug serves them all.
+would call it for every one. Slugs need no quoting in a path, so a pattern reversed once (per
+language: Spanish pages live under /es/) with a mark in place of the slug serves them all.
 """
 
+from dataclasses import dataclass
 from functools import cache
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import Resolver404, resolve, reverse, translate_url
+from django.utils.translation import get_language, override
 
 SLUG_MARK = "slug-mark"
 
 
 @cache
-def slug_path(view_name):
-    """The path of ``view_name`` with SLUG_MARK for its slug, reversed once per process."""
-    return reverse(view_name, args=[SLUG_MARK])
+def slug_path(view_name, language):
+    """The path of ``view_name`` in ``language`` with SLUG_MARK for its slug, reversed once."""
+    with override(language):
+        return reverse(view_name, args=[SLUG_MARK])
 
 
 def path_for(view_name, slug):
-    return slug_path(view_name).replace(SLUG_MARK, slug)
+    return slug_path(view_name, get_language()).replace(SLUG_MARK, slug)
+
+
+@dataclass(frozen=True)
+class Translation:
+    """The page being read, in one of the site's languages."""
+
+    code: str
+    name: str  # In the language itself, as settings.LANGUAGES names it: "Español".
+    url: str  # Path and query string.
+    absolute_url: str
+    current: bool
+    same_page: bool  # False when the address names no page (a 404): then the language's home.
+
+
+def page_in_languages(request):
+    """The page asked for, with the same search, in every language of the site (the first
+    is the site's default language).
+
+    An address that names no page here (a 404) gets each language's home page instead.
+    """
+    path = request.get_full_path()
+    try:
+        resolve(request.path_info)
+        known = True
+    except Resolver404:
+        known = False
+    current = get_language()
+    found = []
+    for code, name in settings.LANGUAGES:
+        if known:
+            url = translate_url(path, code)
+        else:
+            with override(code):
+                url = reverse("groups:home")
+        found.append(
+            Translation(
+                code=code,
+                name=name,
+                url=url,
+                absolute_url=request.build_absolute_uri(url),
+                current=code == current,
+                same_page=known,
+            )
+        )
+    return found

@@ -7,15 +7,39 @@ from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.log import log_response
+from django.utils.translation import gettext_lazy as _
 
 from groups import rules
 
-QUERY_REFUSED = "It was in the address, after the “?”: please check the link."
-FORM_REFUSED = "It was in the form sent, and nothing was saved: please remove it and send again."
+QUERY_REFUSED = _("It was in the address, after the “?”: please check the link.")
+FORM_REFUSED = _("It was in the form sent, and nothing was saved: please remove it and send again.")
 
 outage_logger = logging.getLogger("groups.outage")
+
+
+class LanguageFromPathMiddleware:
+    """Speak the language the address names: /es/... is Spanish, every other address English.
+
+    Django's LocaleMiddleware would also read a cookie and Accept-Language, and mark every
+    unprefixed page as varying with Accept-Language; here one address always gives one language,
+    so a link, a bookmark or a cached copy shows what it showed before. A visitor chooses the
+    other language with the switch on every page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        request.LANGUAGE_CODE = language
+        # Only for this request: the thread serves the next one in its own language.
+        with translation.override(language):
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
 
 
 class PermissionsPolicyMiddleware:

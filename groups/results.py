@@ -4,6 +4,8 @@ import math
 from dataclasses import dataclass
 
 from django.db.models import Count, Window
+from django.utils.formats import number_format
+from django.utils.translation import pgettext_lazy
 
 from groups import schedule
 from groups.links import path_for
@@ -12,15 +14,18 @@ from groups.vocabulary import PROGRAMS
 
 PAGE_SIZE = 20
 MAX_PAGE = 5000
-# Short phrases for why a result ranks where it does.
+# Short phrases for why a result ranks where it does; other formats give their own name.
 FORMAT_REASONS = {
-    "BE": "newcomers welcome",
-    "W": "women",
-    "M": "men",
-    "Y": "young people",
-    "X": "wheelchair access",
-    "LGBTQ": "LGBTQ",
+    "BE": pgettext_lazy("reason", "newcomers welcome"),
+    "W": pgettext_lazy("reason", "women"),
+    "M": pgettext_lazy("reason", "men"),
+    "Y": pgettext_lazy("reason", "young people"),
+    "X": pgettext_lazy("reason", "wheelchair access"),
+    "LGBTQ": pgettext_lazy("reason", "LGBTQ"),
 }
+ONLINE_REASON = pgettext_lazy("reason", "online")
+# Each language's catalog names itself here: "en español".
+LANGUAGE_REASON = pgettext_lazy("reason: held in the language of these pages", "in English")
 
 
 @dataclass
@@ -81,8 +86,14 @@ def in_unit(km, unit):
 
 
 def format_distance(km, unit):
-    """'3.2 km' or '2.0 mi'."""
-    return f"{in_unit(km, unit):.1f} {unit}"
+    """'3.2 km' or '2.0 mi' ('3,2 km' in Spanish)."""
+    return f"{number_format(round(in_unit(km, unit), 1), 1)} {unit}"
+
+
+def format_radius(km, unit):
+    """A radius as people write it: '25 km', '2.5 mi' ('2,5 mi' in Spanish)."""
+    radius = round(in_unit(km, unit), 1)
+    return f"{number_format(radius, 0 if radius == int(radius) else 1)} {unit}"
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,7 @@ class ResultCards:
     def __init__(self, form, now):
         self.form = form
         self.now = now
+        self.preferred_language = form.preferred_language
 
     def card(self, meeting):
         data = self.form.cleaned_data
@@ -124,13 +136,15 @@ class ResultCards:
         searcher_time = ""
         if meeting.is_online and zone and zone.key != meeting.timezone:
             searcher_time = schedule.format_moment(occurrence.start.astimezone(zone))
-        reasons = [distance or ("online" if meeting.is_online else "")]
+        reasons = [distance or (ONLINE_REASON if meeting.is_online else "")]
         if data.get("prefer_philosophy") or not data.get("philosophy"):
             reasons.append(program.get_philosophy_display().lower())
         if preferred := set(data.get("prefer_format") or []):
             for fmt in meeting.formats.all():
                 if fmt.code in preferred:
                     reasons.append(FORMAT_REASONS.get(fmt.code, fmt.name.lower()))
+        if self.preferred_language and meeting.language == self.preferred_language:
+            reasons.append(LANGUAGE_REASON)
         reasons.append(schedule.describe_start(occurrence, self.now))
         location = meeting.location
         where = latitude = longitude = ""
@@ -152,7 +166,7 @@ class ResultCards:
             in_progress=occurrence.in_progress,
             searcher_time=searcher_time,
             where=where,
-            reasons=" · ".join(reason for reason in reasons if reason),
+            reasons=" · ".join(str(reason) for reason in reasons if reason),
             latitude=latitude,
             longitude=longitude,
         )
@@ -227,7 +241,7 @@ class DeadEnd:
         ]
         return cls(
             searched_nearby=filterset.searches_nearby,
-            radius=f"{in_unit(form.radius_km, unit):.1f}".removesuffix(".0") + f" {unit}",
+            radius=format_radius(form.radius_km, unit),
             program=PROGRAMS[programs[0]][1] if len(programs) == 1 else "",
             philosophy=data.get("philosophy") or "",
             other_choices=filterset.narrows_beyond_program or len(programs) > 1,

@@ -7,6 +7,7 @@ Django's ``ValidationError`` with a code; model fields take the validators direc
 
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from groups import schedule
 from groups.vocabulary import DAY_NAMES, FORMATS_BY_CODE, IN_PERSON_ONLY_CODES, Attendance
@@ -17,7 +18,7 @@ TIME_ZONE_CHOICES = sorted((name, name) for name in schedule.zone_names())
 def validate_time_zone(value):
     if value not in schedule.zone_names():
         raise ValidationError(
-            "“%(value)s” is not a time zone name such as America/Chicago.",
+            _("“%(value)s” is not a time zone name such as America/Chicago."),
             code="invalid_time_zone",
             params={"value": value},
         )
@@ -45,7 +46,7 @@ def _refuse_control_characters(value, multiline):
     found = control_characters(value, multiline=multiline)
     if found:
         raise ValidationError(
-            "Remove the line break or other control character (%(name)s) from this text.",
+            _("Remove the line break or other control character (%(name)s) from this text."),
             code="control_character",
             params={"name": f"U+{ord(found[0]):04X}"},
         )
@@ -65,7 +66,7 @@ def check_join(attendance, conference_url, conference_phone):
     """An online or hybrid meeting needs a join link or a dial-in phone."""
     if attendance != Attendance.IN_PERSON and not (conference_url or conference_phone):
         raise ValidationError(
-            "An online or hybrid meeting needs a join link or a dial-in phone.",
+            _("An online or hybrid meeting needs a join link or a dial-in phone."),
             code="online_needs_url_or_phone",
         )
 
@@ -88,7 +89,7 @@ def check_room_codes(attendance, codes):
             FORMATS_BY_CODE[code].name if code in FORMATS_BY_CODE else code for code in found
         )
         raise ValidationError(
-            "A meeting held only online has no room: remove %(names)s.",
+            _("A meeting held only online has no room: remove %(names)s."),
             code="room_format_online",
             params={"names": names},
         )
@@ -99,10 +100,12 @@ def check_times(start_time, end_time):
     if start_time is None or end_time is None:
         return
     if end_time == start_time:
-        raise ValidationError("The end time must differ from the start time.", code="zero_length")
+        raise ValidationError(
+            _("The end time must differ from the start time."), code="zero_length"
+        )
     if schedule.duration_minutes(start_time, end_time) > schedule.LONGEST_MEETING:
         raise ValidationError(
-            "A meeting can last at most %(hours)s hours: check the end time.",
+            _("A meeting can last at most %(hours)s hours: check the end time."),
             code="too_long",
             params={"hours": schedule.LONGEST_MEETING // 60},
         )

@@ -3,7 +3,7 @@
 A meeting is "weekday at start_time, local wall-clock time" in its IANA zone. Days are numbered as
 in the Meeting Guide feed, 0 = Sunday. A week minute is ``weekday * 1440 + minutes since midnight``.
 Every step from wall-clock time to a real instant goes through zoneinfo, so daylight-saving changes
-are exact.
+are exact. The few words that say when a meeting starts are in the visitor's language.
 """
 
 from collections import defaultdict
@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext
 
 MINUTES_PER_DAY = 24 * 60
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
@@ -153,31 +157,49 @@ def clock(minutes):
 
 
 def describe_start(occurrence, now):
-    """A few words on when an occurrence starts, seen from ``now`` in the meeting's own zone."""
+    """A few words on when an occurrence starts, seen from ``now`` in the meeting's own zone:
+    "starts in 2 h", "tomorrow 19:00", in the visitor's language."""
     if occurrence.in_progress:
-        return "in progress"
+        return pgettext("meeting", "in progress")
     minutes = int((occurrence.start - now).total_seconds() // 60)
     if minutes < 60:
-        return f"starts in {max(minutes, 1)} min"
+        return gettext("starts in %(minutes)s min") % {"minutes": max(minutes, 1)}
     if minutes < 6 * 60:
         hours, rest = divmod(minutes, 60)
-        return f"starts in {hours} h" + (f" {rest} min" if rest else "")
+        if rest:
+            return gettext("starts in %(hours)s h %(minutes)s min") % {
+                "hours": hours,
+                "minutes": rest,
+            }
+        return gettext("starts in %(hours)s h") % {"hours": hours}
     start = occurrence.start
     days = (start.date() - now.astimezone(start.tzinfo).date()).days
     at = start.strftime("%H:%M")
     if days == 0:
-        return f"today {at}"
+        return gettext("today %(time)s") % {"time": at}
     if days == 1:
-        return f"tomorrow {at}"
-    return f"{start.strftime('%a')} {at}"
+        return gettext("tomorrow %(time)s") % {"time": at}
+    # Translators: a short day name and a time: "Fri 19:00".
+    return gettext("%(day)s %(time)s") % {"day": WEEKDAYS_ABBR[start.weekday()], "time": at}
+
+
+def day_name(weekday):
+    """The name of a weekday numbered 0 = Sunday, as words in a sentence take it ("Monday";
+    "lunes" in Spanish)."""
+    return WEEKDAYS[(weekday + 6) % 7]
+
+
+def _day(moment):
+    """The moment's day of the week in the visitor's language, as the first word of a line."""
+    return capfirst(WEEKDAYS[moment.weekday()])
 
 
 def format_moment(moment):
     """'Friday 19:00 PST': a weekday and wall-clock time in the moment's own zone."""
-    return f"{moment.strftime('%A %H:%M')} {moment.tzname()}"
+    return f"{_day(moment)} {moment.strftime('%H:%M')} {moment.tzname()}"
 
 
 def format_span(occurrence):
     """'Friday 19:00–20:00 PST', in the meeting's own zone."""
     start, end = occurrence.start, occurrence.end
-    return f"{start.strftime('%A %H:%M')}–{end.strftime('%H:%M')} {start.tzname()}"
+    return f"{_day(start)} {start.strftime('%H:%M')}–{end.strftime('%H:%M')} {start.tzname()}"

@@ -9,26 +9,25 @@ from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
+
 from groups import schedule
+from groups.models.programs import format_name, language_name, program_name
 from groups.search import timing
 from groups.search.ranking import Sort
-from groups.vocabulary import FORMATS, LANGUAGES, PROGRAMS, Attendance, Philosophy, Weekday
+from groups.vocabulary import Attendance, Philosophy, Weekday
 
-# Whole phrases, each translated as a unit; %(value)s is the choice's own name.
-PHRASES = {
-    "radius": "Within %(value)s",
-    "text": "Named “%(value)s”",
-    "language": "In %(value)s",
-    "soon": "Starting within %(value)s hours",
-    "prefer_format": "%(value)s preferred",
+PHILOSOPHY_ONLY = {
+    Philosophy.SECULAR: _("Secular only"),
+    Philosophy.TWELVE_STEP: _("Twelve-step only"),
 }
-PHILOSOPHY_ONLY = {Philosophy.SECULAR: "Secular only", Philosophy.TWELVE_STEP: "Twelve-step only"}
 PHILOSOPHY_PREFERRED = {
-    Philosophy.SECULAR: "Secular preferred",
-    Philosophy.TWELVE_STEP: "Twelve-step preferred",
+    Philosophy.SECULAR: _("Secular preferred"),
+    Philosophy.TWELVE_STEP: _("Twelve-step preferred"),
 }
-SORTS = {Sort.DISTANCE: "Nearest first", Sort.SOONEST: "Soonest first"}
-FORMAT_NAMES = {term.code: term.name for term in FORMATS}
+SORTS = {Sort.DISTANCE: _("Nearest first"), Sort.SOONEST: _("Soonest first")}
 SOON_HOURS = 2  # "Starting within 2 hours"
 ONLINE_NOW_HOURS = 1  # "Online now": in progress or starting within the hour
 
@@ -56,9 +55,20 @@ def _url(data, **changes):
 
 
 def _number(value):
-    """A decimal as people write it: 10, 2.5 (not 10.00)."""
+    """A decimal as people write it in their language: 10, 2.5 (2,5 in Spanish), not 10.00."""
     text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return number_format(text)
+
+
+def starting_within(hours):
+    """ "Starting within 2 hours": the one-tap choice, and the chip of a "soon" chosen."""
+    count = float(hours)
+    # The plural follows the number as written: "within 1 hour", "within 1.5 hours".
+    plural_count = int(count) if count == int(count) else 2
+    return ngettext(
+        "Starting within %(hours)s hour", "Starting within %(hours)s hours", plural_count
+    ) % {"hours": _number(hours)}
 
 
 def _without(data, name, value):
@@ -78,38 +88,41 @@ def chips(filterset):
         )
 
     if cleaned.get("radius") is not None:
-        unit = form.distance_unit
         radius = _number(cleaned["radius"])
-        found.append(
-            Link(
-                PHRASES["radius"] % {"value": f"{radius} {unit}"},
-                _url(data, radius=None, unit=None),
-            )
-        )
+        # Translators: the distance chosen, such as "25 km" or "10 mi".
+        label = pgettext("chip", "Within %(distance)s") % {
+            "distance": f"{radius} {form.distance_unit}"
+        }
+        found.append(Link(label, _url(data, radius=None, unit=None)))
     if text := " ".join((cleaned.get("text") or "").split()):
-        add(PHRASES["text"] % {"value": text}, "text")
+        # Translators: the words typed in the name box.
+        add(gettext("Named “%(words)s”") % {"words": text}, "text")
     if philosophy := cleaned.get("philosophy"):
-        add(PHILOSOPHY_ONLY[philosophy], "philosophy")
+        add(str(PHILOSOPHY_ONLY[philosophy]), "philosophy")
     for slug in cleaned.get("program") or []:
-        add(PROGRAMS[slug][1], "program", slug)
+        add(program_name(slug), "program", slug)
     for attendance in cleaned.get("attendance") or []:
-        add(Attendance(attendance).label, "attendance", attendance)
+        add(str(Attendance(attendance).label), "attendance", attendance)
     for code in cleaned.get("format") or []:
-        add(FORMAT_NAMES[code], "format", code)
+        add(format_name(code), "format", code)
     if language := cleaned.get("language"):
-        add(PHRASES["language"] % {"value": LANGUAGES[language][0]}, "language")
+        # Translators: the language chosen, such as "Spanish".
+        label = pgettext("chip", "In %(language)s") % {"language": language_name(language)}
+        add(label, "language")
     for day in cleaned.get("day") or []:
-        add(Weekday(int(day)).label, "day", day)
+        add(str(Weekday(int(day)).label), "day", day)
     if time := cleaned.get("time"):
-        add(timing.TIMES_OF_DAY[time][0], "time")
+        add(str(timing.TIMES_OF_DAY[time][0]), "time")
     if (soon := cleaned.get("soon")) is not None:
-        add(PHRASES["soon"] % {"value": _number(soon)}, "soon")
+        add(starting_within(soon), "soon")
     if preferred := cleaned.get("prefer_philosophy"):
-        add(PHILOSOPHY_PREFERRED[preferred], "prefer_philosophy")
+        add(str(PHILOSOPHY_PREFERRED[preferred]), "prefer_philosophy")
     for code in cleaned.get("prefer_format") or []:
-        add(PHRASES["prefer_format"] % {"value": FORMAT_NAMES[code]}, "prefer_format", code)
+        # Translators: a format's name, such as "Newcomer".
+        label = gettext("%(format)s preferred") % {"format": format_name(code)}
+        add(label, "prefer_format", code)
     if (sort := cleaned.get("sort")) in SORTS:
-        add(SORTS[sort], "sort")
+        add(str(SORTS[sort]), "sort")
     return found
 
 
@@ -124,21 +137,42 @@ def quick_choices(filterset):
     soon = cleaned.get("soon")
     online_only = (cleaned.get("attendance") or []) == [Attendance.ONLINE]
     return [
-        Link("Today", _url(data, soon=None, day=[today]), days == [today] and soon is None),
         Link(
-            "Tomorrow", _url(data, soon=None, day=[tomorrow]), days == [tomorrow] and soon is None
+            pgettext("one-tap choice", "Today"),
+            _url(data, soon=None, day=[today]),
+            days == [today] and soon is None,
         ),
         Link(
-            PHRASES["soon"] % {"value": SOON_HOURS},
+            pgettext("one-tap choice", "Tomorrow"),
+            _url(data, soon=None, day=[tomorrow]),
+            days == [tomorrow] and soon is None,
+        ),
+        Link(
+            starting_within(SOON_HOURS),
             _url(data, day=None, time=None, soon=[SOON_HOURS]),
             soon == SOON_HOURS and not days,
         ),
         online_now(data, current=soon == ONLINE_NOW_HOURS and online_only),
+        *in_own_language(form, data),
     ]
+
+
+def in_own_language(form, data):
+    """On pages in a language other than the site's default, one tap to keep only meetings held
+    in it: "Solo reuniones en español"."""
+    language = form.preferred_language
+    if not language:
+        return []
+    label = pgettext(
+        "one-tap choice: only meetings in the language of these pages", "Only meetings in English"
+    )
+    current = form.cleaned_data.get("language") == language
+    return [Link(label, _url(data, language=[language]), current)]
 
 
 def online_now(data, current=False):
     """The one-tap choice "Online now": online meetings in progress or starting within the hour,
     keeping the rest of the search in ``data`` (a QueryDict)."""
     changes = {"day": None, "time": None, "attendance": [Attendance.ONLINE]}
-    return Link("Online now", _url(data, **changes, soon=[ONLINE_NOW_HOURS]), current)
+    label = pgettext("one-tap choice", "Online now")
+    return Link(label, _url(data, **changes, soon=[ONLINE_NOW_HOURS]), current)

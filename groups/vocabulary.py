@@ -3,13 +3,16 @@
 Format codes follow the Meeting Guide feed specification (code4recovery/spec, data/types.json,
 MIT licence; English and Spanish names kept from it) so our feed speaks the language of the apps
 that read it. Codes marked ``ours=True`` are this directory's own, chosen not to collide with any
-adopted or proposed Meeting Guide code. The data migrations load this table; search forms read it
-directly, so rendering a form costs no query.
+adopted or proposed Meeting Guide code. The data migrations load this table; from then on the
+names and descriptions curators see and edit in admin, in every language, are the database's
+(groups.models.programs.names).
 """
 
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 ACCESS = "access"
 FORMAT = "format"
@@ -27,6 +30,7 @@ class FormatTerm:
     name_es: str
     description: str
     ours: bool = False
+    description_es: str = ""
 
 
 PROGRAMS = {
@@ -288,10 +292,80 @@ _OURS = [
     ),
 ]
 
-FORMATS = [FormatTerm(*row) for row in _TERMS]
-FORMATS += [FormatTerm(*row, ours=True) for row in _OURS]
+# The descriptions in Spanish, written for this directory (the spec names the codes only).
+_DESCRIPTIONS_ES = {
+    "O": "Puede venir cualquier persona, también familiares, amistades o quien sienta curiosidad.",
+    "C": "Para personas que tienen un problema con las drogas o el alcohol, o creen que podrían "
+    "tenerlo.",
+    "D": "Las personas se turnan para compartir sobre un tema.",
+    "SP": "Uno o más miembros cuentan su historia.",
+    "ST": "El grupo lee y conversa sobre los pasos.",
+    "TR": "El grupo lee y conversa sobre las tradiciones que guían cómo funcionan los grupos.",
+    "LIT": "El grupo lee libros del programa y conversa sobre ellos.",
+    "MED": "Incluye un rato de meditación en silencio.",
+    "11": "Meditación sobre el undécimo paso.",
+    "12x12": "Estudio del libro de los pasos y las tradiciones.",
+    "B": "Estudio del Libro Grande.",
+    "ABSI": "Lecturas de «Como lo ve Bill».",
+    "DR": "Lecturas de «Reflexiones diarias».",
+    "GR": "Lecturas de la revista Grapevine.",
+    "LS": "Lecturas de «Viviendo sobrio».",
+    "CAN": "Se hace a la luz de las velas.",
+    "BRK": "El desayuno forma parte de la reunión.",
+    "H": "Los miembros celebran sus aniversarios de vida limpia o sobria.",
+    "XT": "Los miembros pueden responder directamente a lo que comparten los demás.",
+    "OUT": "Se hace al aire libre.",
+    "BE": "Para quienes llegan por primera vez: pensada para personas nuevas.",
+    "W": "Para mujeres.",
+    "M": "Para hombres.",
+    "LGBTQ": "Para personas lesbianas, gais, bisexuales, trans y queer.",
+    "G": "Para personas gais.",
+    "L": "Para lesbianas.",
+    "BI": "Para personas bisexuales.",
+    "T": "Para personas trans.",
+    "NB": "Para personas no binarias.",
+    "Y": "Para gente joven.",
+    "SEN": "Para personas mayores.",
+    "P": "Para profesionales.",
+    "POC": "Para personas racializadas.",
+    "N": "Para personas nativas americanas.",
+    "NDG": "Para personas indígenas.",
+    "DD": "Para personas que viven a la vez con una adicción y un problema de salud mental.",
+    "A": "Sin oraciones y sin hablar de un poder superior.",
+    "AL": "Al mismo tiempo hay una reunión de Alateen.",
+    "AL-AN": "Al mismo tiempo hay una reunión de Al-Anon.",
+    "X": "Se puede llegar a la sala en silla de ruedas.",
+    "XB": "Hay un baño que se puede usar en silla de ruedas.",
+    "ASL": "Con interpretación en lengua de señas americana.",
+    "FF": "Por favor, no uses perfume ni productos con aroma.",
+    "BA": "Alguien cuida de los niños durante la reunión.",
+    "CF": "Los niños son bienvenidos.",
+    "BV-I": "Preparada para personas ciegas o con baja visión.",
+    "D-HOH": "Preparada para personas sordas o con dificultades de audición.",
+    "TC": "El lugar está cerrado por ahora; mira si hay opción en línea.",
+    "SM": "Se permite fumar.",
+    "DB": "Se pueden hacer donativos en línea.",
+    "POA": "El grupo puede confirmar que asististe, para un juzgado o un programa.",
+    "BT": "Estudio del Texto Básico de NA.",
+    "JFT": "Lecturas de «Sólo por hoy», de NA.",
+    "QA": "Los miembros hacen preguntas y otros responden desde su experiencia.",
+    "TOP": "El grupo conversa sobre un tema elegido.",
+    "TOOLS": "Práctica con las herramientas de SMART Recovery para cambiar pensamientos y hábitos.",
+    "WB": "El grupo trabaja junto un cuaderno de recuperación.",
+    "FAM": "Para personas que quieren a alguien con una adicción.",
+}
+
+FORMATS = [FormatTerm(*row, description_es=_DESCRIPTIONS_ES[row[0]]) for row in _TERMS]
+FORMATS += [FormatTerm(*row, ours=True, description_es=_DESCRIPTIONS_ES[row[0]]) for row in _OURS]
 FORMATS += [
-    FormatTerm(mg_code, LANGUAGE, name, name_es, f"Held in {name}.")
+    FormatTerm(
+        mg_code,
+        LANGUAGE,
+        name,
+        name_es,
+        f"Held in {name}.",
+        description_es=f"La reunión es en {name_es.lower()}.",
+    )
     for name, mg_code, name_es in LANGUAGES.values()
 ]
 FORMATS_BY_CODE = {term.code: term for term in FORMATS}
@@ -309,18 +383,18 @@ IN_PERSON_ONLY_CODES = frozenset(
 )
 
 CATEGORY_LABELS = {
-    ACCESS: "Who can attend",
-    FORMAT: "How it runs",
-    AUDIENCE: "Who it is for",
-    ACCESSIBILITY: "Access",
-    LANGUAGE: "Language",
-    OTHER: "Other",
+    ACCESS: _("Who can attend"),
+    FORMAT: _("How it runs"),
+    AUDIENCE: _("Who it is for"),
+    ACCESSIBILITY: pgettext_lazy("format category", "Access"),
+    LANGUAGE: _("Language"),
+    OTHER: pgettext_lazy("format category", "Other"),
 }
 
 
 class Philosophy(models.TextChoices):
-    TWELVE_STEP = "twelve-step", "Twelve-step"
-    SECULAR = "secular", "Secular"
+    TWELVE_STEP = "twelve-step", _("Twelve-step")
+    SECULAR = "secular", _("Secular")
 
 
 # Days as the Meeting Guide feed numbers them, 0 = Sunday; in English for slugs and exports.
@@ -328,19 +402,21 @@ DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "
 
 
 class Weekday(models.IntegerChoices):
-    SUNDAY = 0, DAY_NAMES[0]
-    MONDAY = 1, DAY_NAMES[1]
-    TUESDAY = 2, DAY_NAMES[2]
-    WEDNESDAY = 3, DAY_NAMES[3]
-    THURSDAY = 4, DAY_NAMES[4]
-    FRIDAY = 5, DAY_NAMES[5]
-    SATURDAY = 6, DAY_NAMES[6]
+    # The context keeps these apart from Django's own day names, which it uses inside dates
+    # ("martes 19:00" in Spanish): a label stands alone ("Martes").
+    SUNDAY = 0, pgettext_lazy("day, as a label", "Sunday")
+    MONDAY = 1, pgettext_lazy("day, as a label", "Monday")
+    TUESDAY = 2, pgettext_lazy("day, as a label", "Tuesday")
+    WEDNESDAY = 3, pgettext_lazy("day, as a label", "Wednesday")
+    THURSDAY = 4, pgettext_lazy("day, as a label", "Thursday")
+    FRIDAY = 5, pgettext_lazy("day, as a label", "Friday")
+    SATURDAY = 6, pgettext_lazy("day, as a label", "Saturday")
 
 
 class Attendance(models.TextChoices):
-    IN_PERSON = "in-person", "In person"
-    ONLINE = "online", "Online"
-    HYBRID = "hybrid", "In person and online"
+    IN_PERSON = "in-person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("In person and online")
 
 
 # The Meeting Guide feed's attendance_option for ours (TSML's addition to the spec).

@@ -329,3 +329,6 @@ def committed_vocabulary(transactional_db):
     for slug, fields in seed.PROGRAMS.items():
         Program.objects.update_or_create(slug=slug, defaults=fields)
     seed.load_formats(django_apps, None)
+    importlib.import_module("groups.migrations.0012_translations").fill_translations(
+        django_apps, None
+    )

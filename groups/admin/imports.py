@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import user_passes_test
 from django.shortcuts import render
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from groups import rules
 from groups.importers import (
@@ -17,50 +19,71 @@ from groups.importers import (
     decode,
     import_meetings,
 )
+from groups.models.programs import lazy_program_name
 from groups.vocabulary import PROGRAMS
 
 
 class ImportForm(forms.Form):
-    program = forms.ChoiceField(choices=[(slug, name) for slug, (name, _, _) in PROGRAMS.items()])
-    file = forms.FileField(required=False, help_text="A Meeting Guide JSON, BMLT JSON or CSV file.")
-    url = forms.URLField(
-        label="or feed URL", required=False, assume_scheme="https", help_text="An http(s) address."
+    # The labels as Django would derive them from the names ("Program"), or as given.
+    program = forms.ChoiceField(
+        label=_("Program"), choices=[(slug, lazy_program_name(slug)) for slug in PROGRAMS]
     )
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_("A Meeting Guide JSON, BMLT JSON or CSV file."),
+    )
+    url = forms.URLField(
+        label=_("or feed URL"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("An http(s) address."),
+    )
+    # The file types are named by their codes, as on the command line (--format).
     format = forms.ChoiceField(
-        choices=[("", "Detect from the file")] + [(name, name) for name in FILE_TYPES],
+        label=pgettext_lazy("file type", "Format"),
+        choices=[("", _("Detect from the file"))] + [(name, name) for name in FILE_TYPES],
         required=False,
     )
     source = forms.CharField(
-        label="source label",
+        label=_("source label"),
         max_length=200,
         required=False,
-        help_text="Recorded on each meeting to match it next time. Default: the URL, or "
-        "“upload:” and the file name. Keep it the same for every import of one list.",
+        help_text=_(
+            "Recorded on each meeting to match it next time. Default: the URL, or "
+            "“upload:” and the file name. Keep it the same for every import of one list."
+        ),
     )
     timezone = forms.CharField(
-        label="default time zone",
+        label=_("default time zone"),
         max_length=64,
         required=False,
         validators=[rules.validate_time_zone],
-        help_text="For meetings whose record and place give none, e.g. America/Chicago.",
+        help_text=_("For meetings whose record and place give none, e.g. America/Chicago."),
     )
     skip_invalid = forms.BooleanField(
-        required=False, help_text="Import the valid records and list the rejected ones."
+        label=_("Skip invalid"),
+        required=False,
+        help_text=_("Import the valid records and list the rejected ones."),
     )
     confirm = forms.BooleanField(
-        label="confirm a mass deactivation",
+        label=_("confirm a mass deactivation"),
         required=False,
-        help_text="Deactivate what the source no longer lists even when that is more than a "
-        "quarter of its meetings (and more than ten). Check the source first.",
+        help_text=_(
+            "Deactivate what the source no longer lists even when that is more than a "
+            "quarter of its meetings (and more than ten). Check the source first."
+        ),
     )
 
     def clean(self):
         data = super().clean()
         if bool(data.get("file")) == bool(data.get("url")):
-            raise forms.ValidationError("Upload a file or give a URL (one of the two).")
+            raise forms.ValidationError(
+                _("Upload a file or give a URL (one of the two)."), code="file_or_url"
+            )
         upload = data.get("file")
         if upload and upload.size > MAX_SOURCE_BYTES:
-            raise forms.ValidationError("The file is too large.")
+            raise forms.ValidationError(_("The file is too large."), code="too_large")
         return data
 
     def run(self, user, dry_run):
@@ -96,7 +119,7 @@ def import_meetings_view(request):
             report, error = stopped.report, str(stopped)
     context = {
         **admin.site.each_context(request),
-        "title": "Import meetings",
+        "title": gettext("Import meetings"),
         "form": form,
         "report": report,
         "error": error,

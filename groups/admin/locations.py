@@ -5,6 +5,8 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from geopy.exc import GeopyError
 
@@ -30,7 +32,7 @@ class MeetingInline(EditorPermissions, admin.TabularInline):
     readonly_fields = fields
     extra = 0
     show_change_link = True
-    verbose_name_plural = "meetings here"
+    verbose_name_plural = _("meetings here")
 
     def get_queryset(self, request):
         return limit_to_editor(request, super().get_queryset(request)).select_related("program")
@@ -65,11 +67,13 @@ class LocationAdmin(EditorPermissions, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "address", "city", "region", "postal_code", "country"]}),
         (
-            "Map position",
+            _("Map position"),
             {
                 "fields": [("latitude", "longitude"), "timezone"],
-                "description": "Leave the coordinates empty and they are looked up from the "
-                "address when you save. Type them (from any map) to place the venue exactly.",
+                "description": _(
+                    "Leave the coordinates empty and they are looked up from the "
+                    "address when you save. Type them (from any map) to place the venue exactly."
+                ),
             },
         ),
         (None, {"fields": ["directions", "is_sample"]}),
@@ -108,7 +112,8 @@ class LocationAdmin(EditorPermissions, admin.ModelAdmin):
         location = self.get_object(request, object_id)
         moved = list(limit_to_editor(request, location.meetings.all())) if location else []
         if not moved:
-            raise Http404("No meeting of yours is held at this location.")
+            raise Http404(gettext("No meeting of yours is held at this location."))
+        # The history messages (the admin log) stay in English: they are a record, kept as written.
         with transaction.atomic():
             copy = location.copy()
             copy.save()
@@ -121,14 +126,17 @@ class LocationAdmin(EditorPermissions, admin.ModelAdmin):
             record_changes(
                 request.user, moved, f"Moved to #{copy.pk}, a copy of “{location}” to change."
             )
-        self.message_user(
-            request,
-            f"This is a copy of “{location}” for your {len(moved)} meeting(s) there. Change it "
+        message = ngettext(
+            "This is a copy of “%(location)s” for your %(count)d meeting there. Change it "
             "here: the other programs' meetings keep the original.",
+            "This is a copy of “%(location)s” for your %(count)d meetings there. Change it "
+            "here: the other programs' meetings keep the original.",
+            len(moved),
         )
+        self.message_user(request, message % {"location": location, "count": len(moved)})
         return HttpResponseRedirect(reverse("admin:groups_location_change", args=[copy.pk]))
 
-    @admin.display(boolean=True, description="on the map")
+    @admin.display(boolean=True, description=_("on the map"))
     def has_coordinates(self, location):
         return location.has_coordinates
 
@@ -153,34 +161,50 @@ class LocationAdmin(EditorPermissions, admin.ModelAdmin):
         try:
             precision = locate(location)
         except GeopyError as error:
-            precision, problem = None, f"the address lookup failed ({error.__class__.__name__})"
+            precision = None
+            # Translators: %(error)s is the name of the lookup's error, e.g. GeocoderTimedOut.
+            message = gettext(
+                "“%(location)s” was saved, but the address lookup failed (%(error)s). Please "
+                "enter its latitude and longitude (from any map) so the meeting shows up in "
+                "searches near it."
+            )
+            params = {"location": location, "error": error.__class__.__name__}
         else:
-            problem = "the address was not found"
+            message = gettext(
+                "“%(location)s” was saved, but the address was not found. Please enter its "
+                "latitude and longitude (from any map) so the meeting shows up in searches "
+                "near it."
+            )
+            params = {"location": location}
         if precision is None:
             location.latitude, location.longitude = old
             fill_time_zone(location)
-            messages.warning(
-                request,
-                f"“{location}” was saved, but {problem}. Please enter its latitude and "
-                "longitude (from any map) so the meeting shows up in searches near it.",
+            messages.warning(request, message % params)
+        elif precision == Precision.POSTAL_CODE:
+            message = gettext(
+                "“%(location)s” was placed by its postal code only. Check the position, or "
+                "type exact coordinates."
             )
+            messages.info(request, message % {"location": location})
         elif precision != Precision.ADDRESS:
-            messages.info(
-                request,
-                f"“{location}” was placed by its {precision} only. Check the position, or "
-                "type exact coordinates.",
+            message = gettext(
+                "“%(location)s” was placed by its city only. Check the position, or type "
+                "exact coordinates."
             )
+            messages.info(request, message % {"location": location})
 
-    @admin.action(description="Look up coordinates for the selected locations")
+    @admin.action(description=_("Look up coordinates for the selected locations"))
     def geocode_selected(self, request, queryset):
         shared = queryset.count() - changeable_locations(request, queryset).count()
         if shared:
-            self.message_user(
-                request,
-                f"Left {shared} location(s) alone that other programs also meet at: make a copy "
+            message = ngettext(
+                "Left %(count)d location alone that other programs also meet at: make a copy "
                 "for your meetings from the location's page to change it.",
-                messages.WARNING,
+                "Left %(count)d locations alone that other programs also meet at: make a copy "
+                "for your meetings from the location's page to change it.",
+                shared,
             )
+            self.message_user(request, message % {"count": shared}, messages.WARNING)
         queryset = changeable_locations(request, queryset)
         located, missed = [], []
         for location in queryset:
@@ -191,12 +215,17 @@ class LocationAdmin(EditorPermissions, admin.ModelAdmin):
             try:
                 precision = locate(location)
             except GeopyError as error:
-                self.message_user(
-                    request,
-                    f"The address lookup failed ({error.__class__.__name__}); stopped after "
-                    f"{len(located)} found. Try again later.",
-                    messages.WARNING,
+                # Translators: %(error)s names the lookup's error; %(count)d counts the
+                # locations found before it.
+                message = ngettext(
+                    "The address lookup failed (%(error)s); stopped after %(count)d found. "
+                    "Try again later.",
+                    "The address lookup failed (%(error)s); stopped after %(count)d found. "
+                    "Try again later.",
+                    len(located),
                 )
+                params = {"error": error.__class__.__name__, "count": len(located)}
+                self.message_user(request, message % params, messages.WARNING)
                 break
             if precision is None:
                 missed.append(location)
@@ -205,12 +234,16 @@ class LocationAdmin(EditorPermissions, admin.ModelAdmin):
             located.append(location)
         record_changes(request.user, located, "Looked up coordinates from the address.")
         if located:
-            self.message_user(request, f"Placed {len(located)} location(s) on the map.")
+            message = ngettext(
+                "Placed %(count)d location on the map.",
+                "Placed %(count)d locations on the map.",
+                len(located),
+            )
+            self.message_user(request, message % {"count": len(located)})
         if missed:
             names = ", ".join(str(location) for location in missed[:10])
-            self.message_user(
-                request, f"Not found, enter coordinates by hand: {names}.", messages.WARNING
-            )
+            message = gettext("Not found, enter coordinates by hand: %(names)s.")
+            self.message_user(request, message % {"names": names}, messages.WARNING)
 
 
 @admin.register(Place)

@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 from groups import rules
 from groups.admin.editors import (
@@ -15,16 +17,18 @@ from groups.admin.editors import (
 )
 from groups.history import record_changes
 from groups.models import Group, Meeting, MeetingContact, Program
+from groups.models.programs import lazy_language_name
+from groups.vocabulary import LANGUAGES
 
 
 class StaleFilter(admin.SimpleListFilter):
-    title = "verification"
+    title = _("verification")
     parameter_name = "verified"
 
     def lookups(self, request, model_admin):
         return [
-            ("stale", "Not verified in 12 months, or never"),
-            ("current", "Verified in the last 12 months"),
+            ("stale", _("Not verified in 12 months, or never")),
+            ("current", _("Verified in the last 12 months")),
         ]
 
     def queryset(self, request, queryset):
@@ -38,7 +42,7 @@ class StaleFilter(admin.SimpleListFilter):
 class MeetingContactInline(EditorPermissions, admin.TabularInline):
     model = MeetingContact
     extra = 0
-    verbose_name_plural = "contacts (for editors; shown publicly only when ticked)"
+    verbose_name_plural = _("contacts (for editors; shown publicly only when ticked)")
 
     def has_delete_permission(self, request, obj=None):
         # A contact is not a listing: editors remove people who step down.
@@ -85,8 +89,10 @@ class MeetingAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
-        self.fields["slug"].help_text = "The web address; made from the name when left empty."
+        self.fields["slug"].help_text = _("The web address; made from the name when left empty.")
         self.fields["timezone"].required = False
+        # The model's choices name the languages in English; show them in the reader's.
+        self.fields["language"].choices = [(code, lazy_language_name(code)) for code in LANGUAGES]
 
     def clean(self):
         data = super().clean()
@@ -98,7 +104,7 @@ class MeetingAdminForm(forms.ModelForm):
                 self.add_error(
                     "timezone",
                     ValidationError(
-                        "Give the time zone, such as America/Chicago: the location has none.",
+                        _("Give the time zone, such as America/Chicago: the location has none."),
                         code="needs_time_zone",
                     ),
                 )
@@ -111,7 +117,7 @@ class MeetingAdminForm(forms.ModelForm):
         if group and data.get("program") and group.program_id != data["program"].pk:
             self.add_error(
                 "group",
-                ValidationError("The group belongs to another program.", code="group_program"),
+                ValidationError(_("The group belongs to another program."), code="group_program"),
             )
         return data
 
@@ -166,38 +172,44 @@ class MeetingAdmin(EditorPermissions, admin.ModelAdmin):
             },
         ),
         (
-            "Where",
+            _("Where"),
             {
                 "fields": ["attendance", "location"],
-                "description": "In-person and hybrid meetings need a location: type to find "
-                "one, or add it with the + button. Online-only meetings leave it empty.",
+                "description": _(
+                    "In-person and hybrid meetings need a location: type to find "
+                    "one, or add it with the + button. Online-only meetings leave it empty."
+                ),
             },
         ),
         (
-            "Joining online",
+            _("Joining online"),
             {
                 "fields": [
                     ("conference_url", "conference_url_notes"),
                     ("conference_phone", "conference_phone_notes"),
                 ],
-                "description": "For online and hybrid meetings: a join link, a dial-in phone, "
-                "or both.",
+                "description": _(
+                    "For online and hybrid meetings: a join link, a dial-in phone, or both."
+                ),
             },
         ),
         (
-            "Keeping it current",
+            _("Keeping it current"),
             {
                 "fields": ["is_active", "last_verified", "is_sample"],
-                "description": "Set “last verified” whenever someone confirms the meeting "
-                "still runs as listed; meetings unverified for a year are marked stale.",
+                "description": _(
+                    "Set “last verified” whenever someone confirms the meeting "
+                    "still runs as listed; meetings unverified for a year are marked stale."
+                ),
             },
         ),
         (
-            "Import",
+            # Translators: the heading over the fields an import fills (a noun).
+            pgettext_lazy("fieldset heading", "Import"),
             {
                 "fields": ["source", "external_id", "created", "updated"],
                 "classes": ["collapse"],
-                "description": "Filled by imports from other meeting lists.",
+                "description": _("Filled by imports from other meeting lists."),
             },
         ),
     ]
@@ -222,18 +234,30 @@ class MeetingAdmin(EditorPermissions, admin.ModelAdmin):
         record_changes(request.user, meetings, message)
         return len(meetings)
 
-    @admin.action(description="Mark the selected meetings verified today")
+    # The history messages (the admin log) stay in English: they are a record, kept as written.
+    @admin.action(description=_("Mark the selected meetings verified today"))
     def mark_verified(self, request, queryset):
         today = timezone.localdate()
         count = self._update(request, queryset, f"Verified on {today}.", last_verified=today)
-        self.message_user(request, f"Marked {count} meeting(s) verified today.")
+        message = ngettext(
+            "Marked %(count)d meeting verified today.",
+            "Marked %(count)d meetings verified today.",
+            count,
+        )
+        self.message_user(request, message % {"count": count})
 
-    @admin.action(description="Deactivate the selected meetings (hide them; nothing is deleted)")
+    @admin.action(description=_("Deactivate the selected meetings (hide them; nothing is deleted)"))
     def deactivate(self, request, queryset):
         count = self._update(request, queryset, "Deactivated.", is_active=False)
-        self.message_user(request, f"Deactivated {count} meeting(s).")
+        message = ngettext(
+            "Deactivated %(count)d meeting.", "Deactivated %(count)d meetings.", count
+        )
+        self.message_user(request, message % {"count": count})
 
-    @admin.action(description="Reactivate the selected meetings")
+    @admin.action(description=_("Reactivate the selected meetings"))
     def reactivate(self, request, queryset):
         count = self._update(request, queryset, "Reactivated.", is_active=True)
-        self.message_user(request, f"Reactivated {count} meeting(s).")
+        message = ngettext(
+            "Reactivated %(count)d meeting.", "Reactivated %(count)d meetings.", count
+        )
+        self.message_user(request, message % {"count": count})

@@ -1,6 +1,8 @@
 """Admin for named groups: the home groups that hold meetings."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from groups.admin.editors import EditorPermissions, limit_to_editor
 from groups.models import Group, Meeting, Program
@@ -14,7 +16,7 @@ class GroupMeetingInline(EditorPermissions, admin.TabularInline):
     readonly_fields = fields
     extra = 0
     show_change_link = True
-    verbose_name_plural = "the group's meetings (add a meeting to the group on its own page)"
+    verbose_name_plural = _("the group's meetings (add a meeting to the group on its own page)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("location")
@@ -41,10 +43,10 @@ class GroupAdmin(EditorPermissions, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["program", "name", "slug", "notes"]}),
         (
-            "Contact",
+            pgettext_lazy("fieldset heading: how to reach a group", "Contact"),
             {
                 "fields": ["website", "email", "phone", "contact_is_public"],
-                "description": "Private unless “show website, e-mail and phone” is ticked.",
+                "description": _("Private unless “show website, e-mail and phone” is ticked."),
             },
         ),
         (None, {"fields": ["is_sample", "updated"]}),

@@ -1,13 +1,18 @@
-"""Admin for the programs and the format vocabulary (superusers only)."""
+"""Admin for the programs and the format vocabulary (superusers only).
+
+Their texts are kept in every language (groups/translation.py): TranslationAdmin shows a field
+for each, "name [en]" beside "name [es]"; one left empty shows in English.
+"""
 
 from django.contrib import admin
 from django.db import models
+from modeltranslation.admin import TranslationAdmin
 
 from groups.models import Format, Program
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(TranslationAdmin):
     list_display = ["name", "short_name", "slug", "philosophy", "website"]
     list_filter = ["philosophy"]
     search_fields = ["name", "short_name", "slug"]
@@ -23,7 +28,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(Format)
-class FormatAdmin(admin.ModelAdmin):
+class FormatAdmin(TranslationAdmin):
     list_display = ["code", "name", "category", "is_meeting_guide", "description"]
     list_filter = ["category", "is_meeting_guide"]
-    search_fields = ["code", "name", "name_es", "description"]
+    search_fields = ["code", "name_en", "name_es", "description_en", "description_es"]

@@ -2,6 +2,8 @@
 is given). The run history is on each source's page; "check now" runs the selected sources."""
 
 from django.contrib import admin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from groups.importers.sync import sync_source
 from groups.models import Source, SourceRun
@@ -35,7 +37,7 @@ class SourceRunInline(SuperuserOnly, admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
-    verbose_name_plural = "runs, newest first"
+    verbose_name_plural = _("runs, newest first")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -57,22 +59,26 @@ class SourceAdmin(SuperuserOnly, admin.ModelAdmin):
     inlines = [SourceRunInline]
     actions = ["check_now", "confirm_held"]
 
-    @admin.display(description="last run")
+    @admin.display(description=_("last run"))
     def last_status(self, source):
         run = source.last_run
-        return run.get_status_display() if run else "never run"
+        return run.get_status_display() if run else gettext("never run")
 
     def _run(self, request, queryset, confirm):
         for source in queryset.select_related("program"):
             run = sync_source(source, confirm=confirm)
-            self.message_user(request, f"{source}: {run.get_status_display()}.")
+            # Translators: a source's label, then how its run ended ("Nothing changed").
+            message = gettext("%(source)s: %(status)s.")
+            self.message_user(
+                request, message % {"source": source, "status": run.get_status_display()}
+            )
 
-    @admin.action(description="Check now: fetch and import the selected sources")
+    @admin.action(description=_("Check now: fetch and import the selected sources"))
     def check_now(self, request, queryset):
         self._run(request, queryset, confirm=False)
 
     @admin.action(
-        description="Confirm the held deactivation: import the selected sources as they are"
+        description=_("Confirm the held deactivation: import the selected sources as they are")
     )
     def confirm_held(self, request, queryset):
         self._run(request, queryset, confirm=True)

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from geopy.exc import GeopyError
 
 from groups.admin.editors import EditorPermissions, editor_program_ids, limit_to_editor
@@ -60,31 +62,36 @@ class ChangeRequestAdmin(EditorPermissions, admin.ModelAdmin):
             return False  # A reviewed request is a record.
         return super().has_change_permission(request, obj)
 
-    @admin.display(description="about")
+    @admin.display(description=_("about"))
     def subject(self, request_):
         return request_.meeting or request_.proposed.get("name") or "—"
 
-    @admin.display(description="meeting")
+    @admin.display(description=_("meeting"))
     def meeting_link(self, request_):
         if request_.meeting is None:
-            return "— (a new meeting)"
+            return gettext("— (a new meeting)")
         url = reverse("admin:groups_meeting_change", args=[request_.meeting.pk])
         return format_html('<a href="{}">{}</a>', url, request_.meeting)
 
-    @admin.display(description="proposed changes")
+    @admin.display(description=_("proposed changes"))
     def comparison_table(self, request_):
         rows = request_.comparison()
         if not rows:
-            return "No values proposed: see the message."
+            return gettext("No values proposed: see the message.")
         body = format_html_join(
             "",
             '<tr><th scope="row">{}</th><td>{}</td><td><strong>{}</strong></td></tr>',
             ((label, current or "—", proposed or "—") for label, current, proposed in rows),
         )
         return format_html(
-            '<table class="change-comparison"><thead><tr><th scope="col">field</th>'
-            '<th scope="col">now</th><th scope="col">proposed</th></tr></thead>'
+            '<table class="change-comparison"><thead><tr><th scope="col">{}</th>'
+            '<th scope="col">{}</th><th scope="col">{}</th></tr></thead>'
             "<tbody>{}</tbody></table>",
+            # Translators: the headings of the table comparing a meeting's values now with
+            # those a visitor proposed.
+            gettext("field"),
+            gettext("now"),
+            gettext("proposed"),
             body,
         )
 
@@ -102,39 +109,45 @@ class ChangeRequestAdmin(EditorPermissions, admin.ModelAdmin):
         target = change_request.proposed.get("program")
         editable = limit_to_editor(request, Program.objects.filter(slug=target), "pk")
         if editor_program_ids(request) is not None and target and not editable.exists():
-            self.message_user(
-                request,
-                f"{change_request} was not applied: it moves the meeting to a program you "
-                "do not edit. Ask that program's editors or an administrator.",
-                messages.ERROR,
+            message = gettext(
+                "%(request)s was not applied: it moves the meeting to a program you do not "
+                "edit. Ask that program's editors or an administrator."
             )
+            self.message_user(request, message % {"request": change_request}, messages.ERROR)
             return False
+        # What went wrong placing a location on the map: (message, its parameters).
         problems = []
 
         def locate_quietly(location):
             try:
                 if locate(location) is None:
-                    problems.append(f"“{location}” was not found on the map")
+                    message = gettext(
+                        "For “%(meeting)s”, “%(location)s” was not found on the map: enter "
+                        "the location's coordinates by hand."
+                    )
+                    problems.append((message, {"location": location}))
             except GeopyError as error:
-                problems.append(f"the address lookup failed ({error.__class__.__name__})")
+                # Translators: %(error)s is the name of the lookup's error.
+                message = gettext(
+                    "For “%(meeting)s”, the address lookup failed (%(error)s): enter the "
+                    "location's coordinates by hand."
+                )
+                problems.append((message, {"error": error.__class__.__name__}))
 
         try:
             meeting = change_request.approve(request.user, locate=locate_quietly)
         except ValidationError as error:
-            self.message_user(
-                request,
-                f"{change_request} was not applied: {'; '.join(error.messages)} Fix the "
-                "proposed values and approve again.",
-                messages.ERROR,
+            # Translators: %(errors)s lists what is wrong, each ending with a full stop.
+            message = gettext(
+                "%(request)s was not applied: %(errors)s Fix the proposed values and approve again."
             )
+            params = {"request": change_request, "errors": "; ".join(error.messages)}
+            self.message_user(request, message % params, messages.ERROR)
             return False
-        self.message_user(request, f"Applied: {change_request}.")
-        for problem in problems:
-            self.message_user(
-                request,
-                f"For “{meeting}”, {problem}: enter the location's coordinates by hand.",
-                messages.WARNING,
-            )
+        message = gettext("Applied: %(request)s.")
+        self.message_user(request, message % {"request": change_request})
+        for message, params in problems:
+            self.message_user(request, message % {**params, "meeting": meeting}, messages.WARNING)
         return True
 
     def reject(self, request, change_request):
@@ -143,15 +156,16 @@ class ChangeRequestAdmin(EditorPermissions, admin.ModelAdmin):
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return False
-        self.message_user(request, f"Rejected: {change_request}.")
+        message = gettext("Rejected: %(request)s.")
+        self.message_user(request, message % {"request": change_request})
         return True
 
-    @admin.action(description="Approve and apply the selected requests")
+    @admin.action(description=_("Approve and apply the selected requests"))
     def approve_selected(self, request, queryset):
         for change_request in queryset.filter(status=ChangeRequest.Status.PENDING):
             self.approve(request, change_request)
 
-    @admin.action(description="Reject the selected requests")
+    @admin.action(description=_("Reject the selected requests"))
     def reject_selected(self, request, queryset):
         for change_request in queryset.filter(status=ChangeRequest.Status.PENDING):
             self.reject(request, change_request)

@@ -3,6 +3,8 @@ Meeting Guide keys with their format keys mapped to our codes."""
 
 import contextlib
 
+from django.utils.translation import gettext
+
 from groups.importers.records import (
     Rejected,
     json_records,
@@ -31,7 +33,8 @@ def bmlt_records(data):
     if isinstance(data, dict):
         data = data.get("meetings")
     results = []
-    for record in json_records(data, "BMLT search results are a JSON array of meetings."):
+    not_a_list = gettext("BMLT search results are a JSON array of meetings.")
+    for record in json_records(data, not_a_list):
         if isinstance(record, Rejected):
             results.append(record)
             continue
@@ -39,7 +42,9 @@ def bmlt_records(data):
         if str(item.get("published", "1")) == "0":
             continue  # Unpublished on the server: not listed, so deactivated here.
         meeting_id = str(item.get("id_bigint") or "").strip()
-        label += f" (id {meeting_id})" if meeting_id else ""
+        if meeting_id:
+            # Translators: a record (e.g. "record 3"), then its id in the BMLT server.
+            label = gettext("%(record)s (id %(id)s)") % {"record": label, "id": meeting_id}
         results += records_from_item(*bmlt_item(item), label=label)
     return results
 
@@ -74,7 +79,8 @@ def bmlt_item(item):
     venue_type = str(item.get("venue_type") or "").strip()
     attendance = BMLT_VENUES.get(venue_type)
     if venue_type and attendance is None:
-        problems.append(f"venue_type {venue_type!r} is not 1, 2 or 3")
+        message = gettext("%(key)s %(value)s is not 1, 2 or 3")
+        problems.append(message % {"key": "venue_type", "value": repr(venue_type)})
     renamed = {
         "slug": str(item.get("id_bigint") or "").strip(),
         "name": item.get("meeting_name"),

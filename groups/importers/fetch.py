@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from groups.importers.sources import SourceError
 
@@ -41,14 +43,25 @@ class Fetched:
         return self.status == 304
 
 
+# The kinds of address never fetched from, as ipaddress names them (``is_loopback``, ...).
+REFUSED_KINDS = {
+    "loopback": _("%(address)s is a loopback address"),
+    "private": _("%(address)s is a private address"),
+    "link_local": _("%(address)s is a link-local address"),
+    "reserved": _("%(address)s is a reserved address"),
+    "multicast": _("%(address)s is a multicast address"),
+    "unspecified": _("%(address)s is an unspecified address"),
+}
+
+
 def refused_address(address):
     """Why an IP address may not be fetched from, or "" when it may."""
     ip = ipaddress.ip_address(address)
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    for kind in ("loopback", "private", "link_local", "reserved", "multicast", "unspecified"):
+    for kind, reason in REFUSED_KINDS.items():
         if getattr(ip, f"is_{kind}"):
-            return f"{address} is a {kind.replace('_', '-')} address"
+            return str(reason) % {"address": address}
     return ""
 
 
@@ -57,13 +70,15 @@ def checked_address(host, port):
     try:
         answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise SourceError(f"Could not find the host {host}: {error}") from error
+        message = gettext("Could not find the host %(host)s: %(error)s")
+        raise SourceError(message % {"host": host, "error": error}) from error
     addresses = [answer[4][0] for answer in answers]
     if not settings.SOURCES_ALLOW_PRIVATE_ADDRESSES:
         for address in addresses:
             reason = refused_address(address)
             if reason:
-                raise SourceError(f"Refused to fetch from {host}: {reason}.")
+                message = gettext("Refused to fetch from %(host)s: %(reason)s.")
+                raise SourceError(message % {"host": host, "reason": reason})
     return addresses[0]
 
 
@@ -93,20 +108,21 @@ def fetch(url, *, etag="", last_modified=""):
     """GET ``url`` as described above; raise SourceError for anything but a usable answer."""
     timeout = settings.SOURCE_FETCH_TIMEOUT
     deadline = time.monotonic() + timeout * 4
-    for _ in range(MAX_REDIRECTS + 1):
+    for _attempt in range(MAX_REDIRECTS + 1):
         response, connection = _request(url, etag, last_modified, timeout)
         try:
             if response.status in REDIRECTS:
                 location = response.getheader("Location")
                 if not location:
-                    raise SourceError(f"{url} redirects without saying where.")
+                    message = gettext("%(url)s redirects without saying where.")
+                    raise SourceError(message % {"url": url})
                 url = urljoin(url, location)
                 continue
             if response.status == 304:
                 return Fetched(url, 304, etag=etag, last_modified=last_modified)
             if response.status != 200:
                 answer = f"HTTP {response.status} {response.reason}"
-                raise SourceError(f"Could not fetch {url}: {answer}")
+                raise SourceError(_could_not_fetch(url, answer))
             body = _read_body(url, response, deadline)
             return Fetched(
                 url,
@@ -118,13 +134,20 @@ def fetch(url, *, etag="", last_modified=""):
             )
         finally:
             connection.close()
-    raise SourceError(f"Too many redirects (more than {MAX_REDIRECTS}); stopped at {url}.")
+    message = gettext("Too many redirects (more than %(limit)d); stopped at %(url)s.")
+    raise SourceError(message % {"limit": MAX_REDIRECTS, "url": url})
+
+
+def _could_not_fetch(url, why):
+    # Translators: %(why)s is why, e.g. "HTTP 404 Not Found" or "it took too long".
+    return gettext("Could not fetch %(url)s: %(why)s") % {"url": url, "why": why}
 
 
 def _request(url, etag, last_modified, timeout):
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SourceError(f"Only http and https addresses can be fetched, not {url}.")
+        message = gettext("Only http and https addresses can be fetched, not %(url)s.")
+        raise SourceError(message % {"url": url})
     port = parts.port or (443 if parts.scheme == "https" else 80)
     address = checked_address(parts.hostname, port)
     kind = PinnedHTTPSConnection if parts.scheme == "https" else PinnedHTTPConnection
@@ -142,29 +165,36 @@ def _request(url, etag, last_modified, timeout):
         return connection.getresponse(), connection
     except (OSError, http.client.HTTPException) as error:
         connection.close()
-        raise SourceError(f"Could not fetch {url}: {error or error.__class__.__name__}") from error
+        raise SourceError(_could_not_fetch(url, error or error.__class__.__name__)) from error
 
 
 def _read_body(url, response, deadline):
     limit = settings.SOURCE_MAX_BYTES
-    size_limit = f"{limit // 1024 // 1024} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
+    if limit >= 1024 * 1024:
+        too_large = gettext("%(url)s is larger than %(size)d MB.")
+        size_limit = limit // 1024 // 1024
+    else:
+        too_large = gettext("%(url)s is larger than %(size)d bytes.")
+        size_limit = limit
+    too_large %= {"url": url, "size": size_limit}
     declared = response.getheader("Content-Length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise SourceError(f"{url} is larger than {size_limit}.")
+        raise SourceError(too_large)
     chunks, size = [], 0
     try:
         while chunk := response.read1(CHUNK):
             size += len(chunk)
             if size > limit:
-                raise SourceError(f"{url} is larger than {size_limit}.")
+                raise SourceError(too_large)
             if time.monotonic() > deadline:
-                raise SourceError(f"Could not fetch {url}: it took too long.")
+                raise SourceError(_could_not_fetch(url, gettext("it took too long.")))
             chunks.append(chunk)
     except (OSError, http.client.HTTPException) as error:
         # IncompleteRead: the connection closed before the promised length.
-        cut = f"the answer was cut short ({error!r})"
-        raise SourceError(f"Could not fetch {url}: {cut}.") from error
+        # Translators: %(error)s is the connection's error, as Python names it.
+        cut = gettext("the answer was cut short (%(error)s).") % {"error": repr(error)}
+        raise SourceError(_could_not_fetch(url, cut)) from error
     body = b"".join(chunks)
     if declared and declared.isdigit() and len(body) < int(declared):
-        raise SourceError(f"Could not fetch {url}: the answer was cut short.")
+        raise SourceError(_could_not_fetch(url, gettext("the answer was cut short.")))
     return body

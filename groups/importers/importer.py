@@ -5,6 +5,7 @@ import time
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from groups.importers.bmlt import bmlt_records
 from groups.importers.meeting_guide import meeting_guide_records
@@ -34,7 +35,13 @@ class ImportRejected(Exception):
     """Records were rejected and nothing was saved; the report says which and why."""
 
     def __init__(self, report):
-        super().__init__(f"{len(report.rejected)} record(s) rejected; nothing was saved.")
+        count = len(report.rejected)
+        message = ngettext(
+            "%(count)d record rejected; nothing was saved.",
+            "%(count)d records rejected; nothing was saved.",
+            count,
+        )
+        super().__init__(message % {"count": count})
         self.report = report
 
 
@@ -42,9 +49,15 @@ class DeactivationHeld(Exception):
     """The import would deactivate too many meetings; nothing was saved until confirmed."""
 
     def __init__(self, report):
+        message = ngettext(
+            "This import would deactivate %(deactivated)d of the source's %(active)d active "
+            "meeting; nothing was saved. Confirm to go ahead.",
+            "This import would deactivate %(deactivated)d of the source's %(active)d active "
+            "meetings; nothing was saved. Confirm to go ahead.",
+            report.active_before,
+        )
         super().__init__(
-            f"This import would deactivate {report.deactivated} of the source's "
-            f"{report.active_before} active meetings; nothing was saved. Confirm to go ahead."
+            message % {"deactivated": report.deactivated, "active": report.active_before}
         )
         self.report = report
 
@@ -60,7 +73,9 @@ def parse(text, file_type):
     try:
         data = json.loads(text)
     except ValueError as error:
-        raise SourceError(f"The source is not valid JSON: {error}") from error
+        # Translators: %(error)s is the JSON parser's own (English) explanation.
+        message = gettext("The source is not valid JSON: %(error)s")
+        raise SourceError(message % {"error": error}) from error
     if file_type == BMLT:
         return bmlt_records(data)
     return meeting_guide_records(data)
@@ -99,8 +114,10 @@ class Importer:
             if isinstance(result, Rejected):
                 self.report.rejected.append(result)
             elif result.external_id in seen:
+                # Translators: %(record)s names an earlier record, e.g. 'record 3 (slug "x")'.
+                reason = gettext("repeats the id of %(record)s")
                 self.report.rejected.append(
-                    Rejected(result.label, [f"repeats the id of {seen[result.external_id]}"])
+                    Rejected(result.label, [reason % {"record": seen[result.external_id]}])
                 )
             else:
                 seen[result.external_id] = result.label
@@ -108,7 +125,10 @@ class Importer:
         self.report.records = len(records) + len(self.report.rejected)
         programs = {program.slug: program for program in Program.objects.all()}
         for record in [r for r in records if r.program and r.program not in programs]:
-            reason = f"program {record.program!r} is not one of {', '.join(programs)}"
+            reason = gettext("program %(program)s is not one of %(programs)s") % {
+                "program": repr(record.program),
+                "programs": ", ".join(programs),
+            }
             self.report.rejected.append(Rejected(record.label, [reason], record.external_id))
             records.remove(record)
         if self.report.rejected and not self.skip_invalid:
@@ -130,7 +150,9 @@ class Importer:
             # An empty list is far likelier a broken source than every meeting stopping.
             plan.vanished = []
             self.report.deactivated = 0
-            self.report.notes.append("The source listed no meetings: nothing was deactivated.")
+            self.report.notes.append(
+                gettext("The source listed no meetings: nothing was deactivated.")
+            )
         if not self.confirm and is_mass_loss(self.report.deactivated, self.report.active_before):
             raise DeactivationHeld(self.report)
         if self.report.dry_run:
@@ -169,7 +191,8 @@ def import_meetings(
         name = name or source
     file_type = file_type or guess_type(name, text)
     if file_type not in FILE_TYPES:
-        raise SourceError(f"The format must be one of {', '.join(FILE_TYPES)}.")
+        message = gettext("The format must be one of %(types)s.")
+        raise SourceError(message % {"types": ", ".join(FILE_TYPES)})
     importer = Importer(
         source=label or source_label(source, Meeting._meta.get_field("source").max_length),
         program=program,

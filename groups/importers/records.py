@@ -13,6 +13,7 @@ from datetime import time
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext, ngettext, npgettext_lazy, pgettext_lazy
 
 from groups import rules
 from groups.geocoding import normalize, region_aliases
@@ -21,6 +22,7 @@ from groups.vocabulary import ATTENDANCE_OPTIONS, FORMATS_BY_CODE, LANGUAGES, OW
 
 ATTENDANCE_BY_OPTION = {option: attendance for attendance, option in ATTENDANCE_OPTIONS.items()}
 LANGUAGE_BY_TYPE = {mg_code: iso for iso, (_, mg_code, _) in LANGUAGES.items()}
+# Written into the meeting's notes (data, read back by the next import): not translated.
 UNKNOWN_TYPES_NOTE = "Types from the source not known here: "
 # TSML's "Online Meeting" type; the spec infers it instead.
 ONLINE_TYPE = "ONL"
@@ -97,6 +99,34 @@ class Rejected:
     external_id: str = ""
 
 
+# How the report names each of its counts (the keys of Report.counts), a number following.
+COUNT_PHRASES = {
+    "created": npgettext_lazy(
+        "meetings, counted", "created %(count)d", "created %(count)d", "count"
+    ),
+    "updated": npgettext_lazy(
+        "meetings, counted", "updated %(count)d", "updated %(count)d", "count"
+    ),
+    "unchanged": npgettext_lazy(
+        "meetings, counted", "unchanged %(count)d", "unchanged %(count)d", "count"
+    ),
+    "deactivated": npgettext_lazy(
+        "meetings, counted", "deactivated %(count)d", "deactivated %(count)d", "count"
+    ),
+    "rejected": npgettext_lazy(
+        "meetings, counted", "rejected %(count)d", "rejected %(count)d", "count"
+    ),
+}
+# Each count's name alone, as a heading over it (the import page's table: Report.count_labels).
+COUNT_LABELS = {
+    "created": pgettext_lazy("meetings, counted", "created"),
+    "updated": pgettext_lazy("meetings, counted", "updated"),
+    "unchanged": pgettext_lazy("meetings, counted", "unchanged"),
+    "deactivated": pgettext_lazy("meetings, counted", "deactivated"),
+    "rejected": pgettext_lazy("meetings, counted", "rejected"),
+}
+
+
 @dataclass
 class Report:
     source: str
@@ -132,31 +162,60 @@ class Report:
             "rejected": len(self.rejected),
         }
 
+    @property
+    def count_labels(self):
+        """(name, count) for each of ``counts``, named in the language active now."""
+        return [(COUNT_LABELS[name], count) for name, count in self.counts.items()]
+
     def lines(self):
+        """The report as an editor reads it, in the language active now."""
+        # Translators: %(source)s is a URL or file, %(file_type)s a code such as "csv" and
+        # %(program)s a program's short name ("NA").
+        read = ngettext(
+            "Import of %(source)s (%(file_type)s) for %(program)s: %(count)d meeting read.",
+            "Import of %(source)s (%(file_type)s) for %(program)s: %(count)d meetings read.",
+            self.records,
+        )
         lines = [
-            f"Import of {self.source} ({self.file_type}) for {self.program}: "
-            f"{self.records} meeting(s) read."
+            read
+            % {
+                "source": self.source,
+                "file_type": self.file_type,
+                "program": self.program,
+                "count": self.records,
+            }
         ]
-        lines.append(", ".join(f"{name} {count}" for name, count in self.counts.items()))
+        lines.append(
+            ", ".join(COUNT_PHRASES[name] % {"count": count} for name, count in self.counts.items())
+        )
         if self.locations_created or self.geocoded:
-            lines.append(f"New locations {self.locations_created}; geocoded {self.geocoded}.")
+            counts = {"locations": self.locations_created, "geocoded": self.geocoded}
+            lines.append(gettext("New locations %(locations)d; geocoded %(geocoded)d.") % counts)
         if self.rejected:
-            lines.append("Rejected:")
-            lines += [f"  {item.label}: {'; '.join(item.reasons)}" for item in self.rejected]
+            lines.append(gettext("Rejected:"))
+            # Translators: a rejected record (e.g. "record 3"), then why, separated by "; ".
+            reasons = gettext("%(record)s: %(reasons)s")
+            lines += [
+                "  " + reasons % {"record": item.label, "reasons": "; ".join(item.reasons)}
+                for item in self.rejected
+            ]
         if self.not_geocoded:
-            lines.append("Kept without coordinates (could not geocode):")
+            lines.append(gettext("Kept without coordinates (could not geocode):"))
             lines += [f"  {item}" for item in self.not_geocoded]
         if self.room_codes:
             codes = ", ".join(f"{code} ({n})" for code, n in sorted(self.room_codes.items()))
-            lines.append(f"In-person codes dropped from online-only meetings: {codes}")
+            message = gettext("In-person codes dropped from online-only meetings: %(codes)s")
+            lines.append(message % {"codes": codes})
         if self.unknown_types:
             codes = ", ".join(f"{code} ({n})" for code, n in sorted(self.unknown_types.items()))
-            lines.append(f"Unknown type codes, kept in the meeting notes: {codes}")
+            message = gettext("Unknown type codes, kept in the meeting notes: %(codes)s")
+            lines.append(message % {"codes": codes})
         lines += self.notes
         if self.lock_seconds is not None:
-            lines.append(f"Write lock held {self.lock_seconds:.2f} s.")
+            seconds = {"seconds": self.lock_seconds}
+            lines.append(gettext("Write lock held %(seconds).2f s.") % seconds)
         if self.dry_run:
-            lines.append("Dry run: nothing was saved.")
+            lines.append(gettext("Dry run: nothing was saved."))
         return lines
 
     def __str__(self):
@@ -170,16 +229,31 @@ def json_records(data, not_a_list):
     if not isinstance(data, list):
         raise SourceError(not_a_list)
     for number, item in enumerate(data, 1):
-        label = f"record {number}"
+        label = gettext("record %(number)d") % {"number": number}
         if isinstance(item, dict):
             yield label, item
         else:
-            yield Rejected(label, ["is not a JSON object"])
+            yield Rejected(label, [gettext("is not a JSON object")])
+
+
+# The reasons a record is refused name its keys ("slug", "end_time"), which stay as they are:
+# they are the names in the source's file.
 
 
 def refusals(key, error):
     """A rule's messages as a record's reasons, each naming the key it concerns."""
-    return [f"{key}: {message}" for message in error.messages]
+    # Translators: a key of a record (a code such as "end_time"), then a rule's message.
+    reason = gettext("%(key)s: %(message)s")
+    return [reason % {"key": key, "message": message} for message in error.messages]
+
+
+def missing(key):
+    return gettext("%(key)s is missing") % {"key": key}
+
+
+def not_clock(key, value):
+    # Translators: keep HH:MM (hours and minutes) as it is.
+    return gettext("%(key)s %(value)s is not HH:MM") % {"key": key, "value": repr(value)}
 
 
 def text_value(item, key, problems, check=None):
@@ -188,7 +262,7 @@ def text_value(item, key, problems, check=None):
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        problems.append(f"{key} is not text")
+        problems.append(gettext("%(key)s is not text") % {"key": key})
         return ""
     value = str(value).strip()
     if check is not None and value:
@@ -222,11 +296,13 @@ def parse_days(value, problems):
         if isinstance(day, str) and day.strip().isdigit():
             day = int(day)
         if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:
-            problems.append(f"day {day!r} is not a number from 0 (Sunday) to 6 (Saturday)")
+            message = gettext("%(key)s %(value)s is not a number from 0 (Sunday) to 6 (Saturday)")
+            problems.append(message % {"key": "day", "value": repr(day)})
         elif day not in found:
             found.append(day)
     if not found and not problems:
-        problems.append("day is missing (by-appointment meetings are not listed)")
+        message = gettext("%(key)s is missing (by-appointment meetings are not listed)")
+        problems.append(message % {"key": "day"})
     return found
 
 
@@ -236,10 +312,14 @@ def parse_coordinate(value, key, low, high, problems):
     try:
         number = float(value)
     except (TypeError, ValueError):
-        problems.append(f"{key} {value!r} is not a number")
+        problems.append(
+            gettext("%(key)s %(value)s is not a number") % {"key": key, "value": repr(value)}
+        )
         return None
     if not low <= number <= high:
-        problems.append(f"{key} {number} is out of range")
+        problems.append(
+            gettext("%(key)s %(value)s is out of range") % {"key": key, "value": number}
+        )
         return None
     return number
 
@@ -252,7 +332,8 @@ def parse_country(value, problems):
     for kind, code in region_aliases().get(normalize(value), []):
         if kind == "country":
             return code
-    problems.append(f"country {value!r} is not recognised")
+    message = gettext("%(key)s %(value)s is not recognised")
+    problems.append(message % {"key": "country", "value": repr(value)})
     return ""
 
 
@@ -326,24 +407,29 @@ def records_from_item(item, extra=None, *, label):
     problems = list(extra.get("problems", []))
     external_id = text_value(item, "slug", problems)
     if not external_id:
-        problems.append("slug is missing")
+        problems.append(missing("slug"))
     elif len(external_id) > EXTERNAL_ID_LENGTH:
-        problems.append(f"slug is longer than {EXTERNAL_ID_LENGTH} characters")
+        message = ngettext(
+            "%(key)s is longer than %(count)d character",
+            "%(key)s is longer than %(count)d characters",
+            EXTERNAL_ID_LENGTH,
+        )
+        problems.append(message % {"key": "slug", "count": EXTERNAL_ID_LENGTH})
     values = {
         name: text_value(item, key, problems, _rules_of(Meeting, name))
         for key, name in MEETING_TEXT.items()
     }
     if not values["name"]:
-        problems.append("name is missing")
+        problems.append(missing("name"))
     days = parse_days(item.get("day"), problems)
     start_time = parse_clock(item.get("time"))
     if start_time is None:
-        problems.append(f"time {item.get('time')!r} is not HH:MM")
+        problems.append(not_clock("time", item.get("time")))
     end_time = None
     if item.get("end_time") not in (None, ""):
         end_time = parse_clock(item["end_time"])
         if end_time is None:
-            problems.append(f"end_time {item['end_time']!r} is not HH:MM")
+            problems.append(not_clock("end_time", item["end_time"]))
         else:
             try:
                 rules.check_times(start_time, end_time)
@@ -360,17 +446,19 @@ def records_from_item(item, extra=None, *, label):
         try:
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
-            problems.append(f"conference_url {url!r} is not a web address")
+            message = gettext("%(key)s %(value)s is not a web address")
+            problems.append(message % {"key": "conference_url", "value": repr(url)})
 
     types = item.get("types") or []
     if not isinstance(types, list):
-        problems.append("types is not a list")
+        problems.append(gettext("%(key)s is not a list") % {"key": "types"})
         types = []
     codes, language, unknown = map_types(types)
     unknown = list(extra.get("unknown", [])) + unknown
     language = extra.get("language") or language or "en"
     if language not in LANGUAGES:
-        problems.append(f"language {language!r} is not one of ours")
+        message = gettext("%(key)s %(value)s is not one of ours")
+        problems.append(message % {"key": "language", "value": repr(language)})
     notes, own_codes = own_formats_from_notes(values.pop("notes"))
     codes += [code for code in own_codes if code not in codes]
     if unknown:
@@ -384,7 +472,9 @@ def records_from_item(item, extra=None, *, label):
     if option:
         attendance = ATTENDANCE_BY_OPTION.get(option)
         if attendance is None:
-            problems.append(f"attendance_option {option!r} is not in_person, online or hybrid")
+            # Translators: keep in_person, online and hybrid as they are (the feed's codes).
+            message = gettext("%(key)s %(value)s is not in_person, online or hybrid")
+            problems.append(message % {"key": "attendance_option", "value": repr(option)})
     elif has_conference:
         in_person = location_record is not None and location_record.address and "TC" not in codes
         attendance = Attendance.HYBRID if in_person else Attendance.ONLINE
@@ -396,9 +486,9 @@ def records_from_item(item, extra=None, *, label):
         problems.extend(error.messages)
     if attendance != Attendance.ONLINE:
         if location_record is None:
-            problems.append("no address: an in-person meeting needs at least a city")
+            problems.append(gettext("no address: an in-person meeting needs at least a city"))
         elif not location_record.city:
-            problems.append("no city in the address")
+            problems.append(gettext("no city in the address"))
     elif location_record is not None and (not location_record.city or is_approximate(item)):
         location_record = None  # An online meeting's approximate area is not a place to go.
 

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 MEETING_GUIDE, BMLT, CSV = "meeting-guide", "bmlt", "csv"
 # The kinds of file an import reads (``--format`` on the command line).
@@ -29,14 +30,19 @@ def read_source(source):
         refuse_web_page(source, fetched.body, fetched.content_type)
         return fetched.body
     if "://" in source:
-        raise SourceError("The source must be a file path or an http(s) URL.")
+        raise SourceError(gettext("The source must be a file path or an http(s) URL."))
     try:
         with open(source, "rb") as handle:
             data = handle.read(MAX_SOURCE_BYTES + 1)
     except OSError as error:
-        raise SourceError(f"Could not read {source}: {error.strerror or error}") from error
+        # Translators: %(error)s is the system's own explanation ("No such file or directory").
+        message = gettext("Could not read %(source)s: %(error)s")
+        raise SourceError(message % {"source": source, "error": error.strerror or error}) from error
     if len(data) > MAX_SOURCE_BYTES:
-        raise SourceError(f"{source} is larger than {MAX_SOURCE_BYTES // 1024 // 1024} MB.")
+        message = gettext("%(source)s is larger than %(megabytes)d MB.")
+        raise SourceError(
+            message % {"source": source, "megabytes": MAX_SOURCE_BYTES // 1024 // 1024}
+        )
     return data
 
 
@@ -45,14 +51,17 @@ def refuse_web_page(source, data, content_type=""):
     reading it as a feed would deactivate them all."""
     start = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if "html" in content_type.lower() or start.startswith(b"<"):
-        raise SourceError(f"{source} sent a web page, not a meeting list; nothing was changed.")
+        message = gettext("%(source)s sent a web page, not a meeting list; nothing was changed.")
+        raise SourceError(message % {"source": source})
 
 
 def source_label(source, max_length):
     """What Meeting.source records: the URL as given, or the file's absolute path."""
     label = source if is_url(source) else str(Path(source).resolve())
     if len(label) > max_length:
-        raise SourceError("The source name is too long to record; give a shorter --source label.")
+        raise SourceError(
+            gettext("The source name is too long to record; give a shorter --source label.")
+        )
     return label
 
 

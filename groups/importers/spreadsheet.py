@@ -9,6 +9,8 @@ import csv
 import io
 import re
 
+from django.utils.translation import gettext, ngettext
+
 from groups.feeds import FORMULA_STARTS
 from groups.importers.records import records_from_item
 from groups.importers.sources import SourceError
@@ -44,12 +46,19 @@ def csv_records(text):
     try:
         header = [csv_header(name) for name in next(reader)]
     except StopIteration:
-        raise SourceError("The CSV file is empty.") from None
+        raise SourceError(gettext("The CSV file is empty.")) from None
     except csv.Error as error:
-        raise SourceError(f"The CSV file cannot be read: {error}") from error
+        # Translators: %(error)s is the CSV reader's own (English) explanation.
+        message = gettext("The CSV file cannot be read: %(error)s")
+        raise SourceError(message % {"error": error}) from error
     missing = {"slug", "name", "day", "time"} - set(header)
     if missing:
-        raise SourceError(f"The CSV header lacks the column(s): {', '.join(sorted(missing))}.")
+        message = ngettext(
+            "The CSV header lacks the column: %(columns)s.",
+            "The CSV header lacks the columns: %(columns)s.",
+            len(missing),
+        )
+        raise SourceError(message % {"columns": ", ".join(sorted(missing))})
     if "address" in header and "city" not in header:
         # The plugin's layout: "2634 Union Ave, San Jose, CA 95124, USA" in one column.
         header[header.index("address")] = "formatted_address"
@@ -60,9 +69,13 @@ def csv_records(text):
                 continue
             line = reader.line_num
             item = dict(zip(header, map(unescape_cell, values), strict=False))
-            label = (
-                f'line {line} (slug "{item.get("slug")}")' if item.get("slug") else f"line {line}"
-            )
+            if item.get("slug"):
+                label = gettext('line %(line)d (slug "%(slug)s")') % {
+                    "line": line,
+                    "slug": item["slug"],
+                }
+            else:
+                label = gettext("line %(line)d") % {"line": line}
             item["day"] = DAYS_BY_NAME.get(item["day"].lower(), item["day"])
             item["types"] = [
                 FORMAT_CODES_BY_NAME.get(code.strip().casefold(), code.strip())
@@ -74,10 +87,15 @@ def csv_records(text):
             if attendance in Attendance.values:
                 item["attendance_option"] = ATTENDANCE_OPTIONS[attendance]
             elif attendance:
-                extra["problems"] = [f"attendance {attendance!r} is not one of {Attendance.values}"]
+                message = gettext("%(key)s %(value)s is not one of %(values)s")
+                params = {
+                    "key": "attendance",
+                    "value": repr(attendance),
+                    "values": Attendance.values,
+                }
+                extra["problems"] = [message % params]
             results += records_from_item(item, extra, label=label)
     except csv.Error as error:
-        raise SourceError(
-            f"The CSV file cannot be read at line {reader.line_num}: {error}"
-        ) from error
+        message = gettext("The CSV file cannot be read at line %(line)d: %(error)s")
+        raise SourceError(message % {"line": reader.line_num, "error": error}) from error
     return results

@@ -13,6 +13,7 @@ from smtplib import SMTPException
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from groups.importers.fetch import fetch
 from groups.importers.importer import DeactivationHeld, ImportRejected, import_meetings
@@ -38,7 +39,7 @@ def sync_source(source, *, confirm=False):
             last_modified="" if confirm else source.last_modified,
         )
         if fetched.not_modified:
-            status, text = SourceRun.Status.UNCHANGED, "Not modified since the last run."
+            status, text = SourceRun.Status.UNCHANGED, gettext("Not modified since the last run.")
         else:
             refuse_web_page(source.url, fetched.body, fetched.content_type)
             report = import_meetings(
@@ -64,7 +65,9 @@ def sync_source(source, *, confirm=False):
         text = f"{error}\n\n"
     except Exception as error:  # A scheduled job goes on to the next source and says why.
         logger.exception("Sync of source %s failed", source.pk)
-        text = f"The run failed unexpectedly ({error.__class__.__name__}); nothing was changed."
+        # Translators: %(error)s is the name of the error, e.g. DatabaseError.
+        message = gettext("The run failed unexpectedly (%(error)s); nothing was changed.")
+        text = message % {"error": error.__class__.__name__}
     previous = source.runs.first()
     source.last_checked = timezone.now()
     source.save(update_fields=["etag", "last_modified", "last_checked"])
@@ -102,17 +105,24 @@ def tell_editors(run):
     recipients = source.program.editor_emails()
     if not recipients:
         return
-    subject = f"Meeting source “{source.label}”: {run.get_status_display().lower()}"
-    body = (
-        f"{source.label} ({source.url}) was checked at {run.finished:%Y-%m-%d %H:%M} UTC.\n\n"
-        f"{run.report}\n"
-    )
+    # In the language the run's report is written in: whoever ran it (a scheduled run: English).
+    subject = gettext("Meeting source “%(label)s”: %(status)s") % {
+        "label": source.label,
+        "status": run.get_status_display().lower(),
+    }
+    checked = gettext("%(label)s (%(url)s) was checked at %(time)s UTC.") % {
+        "label": source.label,
+        "url": source.url,
+        "time": f"{run.finished:%Y-%m-%d %H:%M}",
+    }
+    body = f"{checked}\n\n{run.report}\n"
     if run.status == SourceRun.Status.HELD:
-        body += (
-            "\nNothing was changed. If the source really dropped these meetings, confirm in "
+        held = gettext(
+            "Nothing was changed. If the source really dropped these meetings, confirm in "
             "admin (Sources, “Confirm the held deactivation”) or run "
-            f"`manage.py sync_sources --source {source.pk} --confirm`.\n"
+            "`manage.py sync_sources --source %(pk)s --confirm`."
         )
+        body += f"\n{held % {'pk': source.pk}}\n"
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     except (OSError, SMTPException):

@@ -20,6 +20,7 @@ writer at a time blocks every other write: a suggestion, a login, a rate-limit c
 from dataclasses import dataclass, field
 
 from django.contrib.admin.models import LogEntry
+from django.utils.translation import gettext
 from geopy.exc import GeopyError
 
 from groups import rules
@@ -50,6 +51,7 @@ MEETING_FIELDS = [
     "group_id",
     "is_active",
 ]
+# The history messages (the admin log) stay in English: they are a record, kept as written.
 CHANGE_NAMES = {
     "program_id": "program",
     "location_id": "place",
@@ -265,7 +267,8 @@ class Writer:
                 or self.default_timezone
             )
             if not zone:
-                reason = "no time zone: give timezone, coordinates or --timezone"
+                # Translators: keep timezone and --timezone as they are (a key, an option).
+                reason = gettext("no time zone: give timezone, coordinates or --timezone")
                 self.report.rejected.append(Rejected(record.label, [reason], record.external_id))
                 continue
             self.report.unknown_types.update(record.unknown_codes)
@@ -422,9 +425,13 @@ class Writer:
         try:
             found = locate(location, self.geocoder, memo=self._geocoded)
         except (GeopyError, OSError, ValueError) as error:
-            self.report.not_geocoded.append(f"{label}: {location.city}: geocoder failed ({error})")
+            # Translators: a record (e.g. "record 3"), its city, then the geocoder's error.
+            message = gettext("%(record)s: %(city)s: geocoder failed (%(error)s)")
+            params = {"record": label, "city": location.city, "error": error}
+            self.report.not_geocoded.append(message % params)
             return
         if found is None:
-            self.report.not_geocoded.append(f"{label}: {location.city}: no match for the address")
+            message = gettext("%(record)s: %(city)s: no match for the address")
+            self.report.not_geocoded.append(message % {"record": label, "city": location.city})
         else:
             self.report.geocoded += 1

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from groups import rules, schedule, text
 from groups.models.fields import LineField, NotesField
@@ -60,14 +62,17 @@ class Meeting(models.Model):
     # Set by fill_derived_fields(); bulk_update callers must list them.
     DERIVED_FIELDS = ("week_minute", "duration", "utc_week_minute", "std_offset", "search_text")
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="meetings")
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("program")
+    )
     location = models.ForeignKey(
         Location,
         on_delete=models.PROTECT,
         related_name="meetings",
         null=True,
         blank=True,
-        help_text="Empty for meetings held only online.",
+        verbose_name=_("location"),
+        help_text=_("Empty for meetings held only online."),
     )
     group = models.ForeignKey(
         Group,
@@ -75,71 +80,103 @@ class Meeting(models.Model):
         related_name="meetings",
         null=True,
         blank=True,
-        help_text="The named home group that holds this meeting, if it has one.",
+        verbose_name=_("group"),
+        help_text=_("The named home group that holds this meeting, if it has one."),
     )
-    name = LineField(max_length=200)
-    slug = models.SlugField(max_length=220, unique=True)
-    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
-    start_time = models.TimeField(help_text="Local time where the meeting is held.")
+    name = LineField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start_time = models.TimeField(
+        _("start time"), help_text=_("Local time where the meeting is held.")
+    )
     end_time = models.TimeField(
+        _("end time"),
         null=True,
         blank=True,
-        help_text="Local time. Earlier than the start means the meeting runs past midnight.",
+        help_text=_("Local time. Earlier than the start means the meeting runs past midnight."),
     )
     timezone = models.CharField(
-        "time zone",
+        _("time zone"),
         max_length=64,
         validators=[rules.validate_time_zone],
-        help_text="The location's time zone; for online meetings, the zone the host keeps time in.",
+        help_text=_(
+            "The location's time zone; for online meetings, the zone the host keeps time in."
+        ),
     )
     attendance = models.CharField(
-        max_length=20, choices=Attendance.choices, default=Attendance.IN_PERSON
+        _("attendance"), max_length=20, choices=Attendance.choices, default=Attendance.IN_PERSON
     )
     conference_url = models.URLField(
-        "join link",
+        _("join link"),
         max_length=500,
         blank=True,
         validators=[rules.validate_single_line],
-        help_text="Zoom, Meet or other video link.",
+        help_text=_("Zoom, Meet or other video link."),
     )
     conference_url_notes = LineField(
-        "join link notes", max_length=300, blank=True, help_text="Meeting ID, passcode."
+        _("join link notes"), max_length=300, blank=True, help_text=_("Meeting ID, passcode.")
     )
-    conference_phone = LineField("dial-in phone", max_length=60, blank=True)
-    conference_phone_notes = LineField("dial-in notes", max_length=300, blank=True)
-    formats = models.ManyToManyField(Format, blank=True, related_name="meetings")
+    conference_phone = LineField(_("dial-in phone"), max_length=60, blank=True)
+    conference_phone_notes = LineField(_("dial-in notes"), max_length=300, blank=True)
+    formats = models.ManyToManyField(
+        Format, blank=True, related_name="meetings", verbose_name=_("formats")
+    )
+    # The names here are the stored choices' English ones; admin's form shows them in the
+    # reader's language (groups.admin.meetings).
     language = models.CharField(
+        _("language"),
         max_length=8,
-        choices=[(code, name) for code, (name, _, _) in LANGUAGES.items()],
+        choices=[(code, names[0]) for code, names in LANGUAGES.items()],
         default="en",
     )
-    notes = NotesField(blank=True)
+    notes = NotesField(_("notes"), blank=True)
     is_active = models.BooleanField(
-        "active", default=True, help_text="Untick when the meeting stops; nothing is deleted."
+        pgettext_lazy("meeting state", "active"),
+        default=True,
+        help_text=_("Untick when the meeting stops; nothing is deleted."),
     )
     last_verified = models.DateField(
-        null=True, blank=True, help_text="When someone last confirmed this meeting still runs."
+        _("last verified"),
+        null=True,
+        blank=True,
+        help_text=_("When someone last confirmed this meeting still runs."),
     )
     is_sample = models.BooleanField(
-        "sample data", default=False, help_text="Invented for demonstration; not a real meeting."
+        _("sample data"),
+        default=False,
+        help_text=_("Invented for demonstration; not a real meeting."),
     )
-    source = LineField(max_length=200, blank=True, help_text="Where an imported meeting came from.")
-    external_id = LineField(max_length=200, blank=True, help_text="The meeting's id in its source.")
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    source = LineField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where an imported meeting came from."),
+    )
+    external_id = LineField(
+        _("external id"),
+        max_length=200,
+        blank=True,
+        help_text=_("The meeting's id in its source."),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
     # Derived from weekday, start and end so time windows are integer arithmetic in SQL.
-    week_minute = models.PositiveSmallIntegerField(editable=False, default=0)
-    duration = models.PositiveSmallIntegerField(editable=False, default=60)
+    week_minute = models.PositiveSmallIntegerField(_("week minute"), editable=False, default=0)
+    duration = models.PositiveSmallIntegerField(_("duration"), editable=False, default=60)
     # The start as a UTC week minute at the zone's standard offset, and that offset: see
     # groups.search.timing.
-    utc_week_minute = models.PositiveSmallIntegerField(editable=False, default=0)
-    std_offset = models.SmallIntegerField(editable=False, default=0)
+    utc_week_minute = models.PositiveSmallIntegerField(
+        _("utc week minute"), editable=False, default=0
+    )
+    std_offset = models.SmallIntegerField(_("std offset"), editable=False, default=0)
     # What a keyword search reads (groups.text): name, venue and notes, normalized.
-    search_text = models.TextField(editable=False, blank=True, default="")
+    search_text = models.TextField(_("search text"), editable=False, blank=True, default="")
 
     objects = MeetingQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
         ordering = ["weekday", "start_time", "name"]
         indexes = [
             # Cover the search's query for the time zones of all online meetings.
@@ -210,7 +247,7 @@ class Meeting(models.Model):
             errors["conference_url"] = error
         if self.attendance != Attendance.ONLINE and self.location_id is None:
             errors["location"] = ValidationError(
-                "An in-person or hybrid meeting needs a location.", code="needs_location"
+                _("An in-person or hybrid meeting needs a location."), code="needs_location"
             )
         try:
             rules.check_times(self.start_time, self.end_time)
@@ -290,20 +327,28 @@ class MeetingContactQuerySet(models.QuerySet):
 class MeetingContact(models.Model):
     """Someone who can answer questions about a meeting: a secretary, a host, an intergroup."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="contacts")
-    name = LineField(max_length=100, help_text="First name or role is enough: “Secretary”.")
-    email = models.EmailField(blank=True, validators=[rules.validate_single_line])
-    phone = LineField(max_length=40, blank=True)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("meeting")
+    )
+    name = LineField(
+        _("name"), max_length=100, help_text=_("First name or role is enough: “Secretary”.")
+    )
+    email = models.EmailField(_("email"), blank=True, validators=[rules.validate_single_line])
+    phone = LineField(_("phone"), max_length=40, blank=True)
     is_public = models.BooleanField(
-        "show on the meeting page",
+        _("show on the meeting page"),
         default=False,
-        help_text="Leave unticked to keep this contact for editors only. Tick only with the "
-        "person's agreement.",
+        help_text=_(
+            "Leave unticked to keep this contact for editors only. Tick only with the "
+            "person's agreement."
+        ),
     )
 
     objects = MeetingContactQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("meeting contact")
+        verbose_name_plural = _("meeting contacts")
         ordering = ["meeting", "name", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -316,4 +361,4 @@ class MeetingContact(models.Model):
 
     def clean(self):
         if not self.email and not self.phone:
-            raise ValidationError("Give an email address or a phone number.", code="no_contact")
+            raise ValidationError(_("Give an email address or a phone number."), code="no_contact")

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from groups import rules
 from groups.models.fields import LineField, NotesField
@@ -17,25 +18,38 @@ from groups.models.programs import Program
 class Group(models.Model):
     """A home group of one program, holding one or more of its meetings."""
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="groups")
-    name = LineField(max_length=200, help_text="As the group calls itself: “Clean Start Group”.")
-    slug = models.SlugField(max_length=220, unique=True, help_text="Its page's web address.")
-    notes = NotesField(blank=True, help_text="Shown on the group's page and its meetings' pages.")
-    website = models.URLField(blank=True, validators=[rules.validate_single_line])
-    email = models.EmailField(blank=True, validators=[rules.validate_single_line])
-    phone = LineField(max_length=40, blank=True)
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="groups", verbose_name=_("program")
+    )
+    name = LineField(
+        _("name"), max_length=200, help_text=_("As the group calls itself: “Clean Start Group”.")
+    )
+    slug = models.SlugField(
+        _("slug"), max_length=220, unique=True, help_text=_("Its page's web address.")
+    )
+    notes = NotesField(
+        _("notes"), blank=True, help_text=_("Shown on the group's page and its meetings' pages.")
+    )
+    website = models.URLField(_("website"), blank=True, validators=[rules.validate_single_line])
+    email = models.EmailField(_("email"), blank=True, validators=[rules.validate_single_line])
+    phone = LineField(_("phone"), max_length=40, blank=True)
     contact_is_public = models.BooleanField(
-        "show website, e-mail and phone",
+        _("show website, e-mail and phone"),
         default=False,
-        help_text="Leave unticked to keep them for editors only. Tick only with the group's "
-        "agreement.",
+        help_text=_(
+            "Leave unticked to keep them for editors only. Tick only with the group's agreement."
+        ),
     )
     is_sample = models.BooleanField(
-        "sample data", default=False, help_text="Invented for demonstration; not a real group."
+        _("sample data"),
+        default=False,
+        help_text=_("Invented for demonstration; not a real group."),
     )
-    updated = models.DateTimeField(auto_now=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
         ordering = ["name", "pk"]
         constraints = [
             # Imports find a program's group by its name.

@@ -8,6 +8,7 @@ address lookups resolve typed text to.
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from groups import rules
 from groups.geocoding import country_name, region_label, region_name
@@ -27,36 +28,50 @@ class Location(models.Model):
     # What a change to moves the location on the map (its coordinates must be looked up again).
     ADDRESS_FIELDS = ["address", "city", "region", "postal_code", "country"]
 
-    name = LineField("venue", max_length=200, help_text="For example: St. Mark's Church.")
-    address = LineField("street address", max_length=200, blank=True)
-    city = LineField(max_length=100)
+    name = LineField(_("venue"), max_length=200, help_text=_("For example: St. Mark's Church."))
+    address = LineField(_("street address"), max_length=200, blank=True)
+    city = LineField(_("city"), max_length=100)
     region = LineField(
-        "region or state", max_length=100, blank=True, help_text="State or province code: OR, ON."
+        _("region or state"),
+        max_length=100,
+        blank=True,
+        help_text=_("State or province code: OR, ON."),
     )
-    postal_code = LineField(max_length=20, blank=True)
-    country = LineField(max_length=2, default="US", help_text="Two-letter country code.")
+    postal_code = LineField(_("postal code"), max_length=20, blank=True)
+    country = LineField(
+        _("country"), max_length=2, default="US", help_text=_("Two-letter country code.")
+    )
     latitude = models.FloatField(
-        null=True, blank=True, help_text="Leave empty to look it up from the address."
+        _("latitude"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to look it up from the address."),
     )
-    longitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
     timezone = models.CharField(
-        "time zone",
+        _("time zone"),
         max_length=64,
         blank=True,
         validators=[rules.validate_time_zone],
-        help_text="IANA name such as America/Los_Angeles; filled from the coordinates when empty.",
+        help_text=_(
+            "IANA name such as America/Los_Angeles; filled from the coordinates when empty."
+        ),
     )
     directions = NotesField(
-        "finding the room", blank=True, help_text="Entrance, floor, room number, parking."
+        _("finding the room"), blank=True, help_text=_("Entrance, floor, room number, parking.")
     )
     is_sample = models.BooleanField(
-        "sample data", default=False, help_text="Invented for demonstration; not a real place."
+        _("sample data"),
+        default=False,
+        help_text=_("Invented for demonstration; not a real place."),
     )
-    updated = models.DateTimeField(auto_now=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = LocationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
         ordering = ["city", "name"]
         indexes = [
             models.Index(fields=["latitude", "longitude"], name="location_lat_lng"),
@@ -129,23 +144,31 @@ class Place(models.Model):
     """A named place from the offline gazetteer: a city or a postal code centroid."""
 
     class Kind(models.TextChoices):
-        CITY = "city", "City"
-        POSTAL = "postal", "Postal code"
+        CITY = "city", _("City")
+        POSTAL = "postal", _("Postal code")
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     search_name = models.CharField(
-        max_length=200, db_index=True, editable=False, help_text="Lower-case, unaccented name."
+        _("search name"),
+        max_length=200,
+        db_index=True,
+        editable=False,
+        help_text=_("Lower-case, unaccented name."),
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CITY)
-    postal_code = models.CharField(max_length=20, blank=True, db_index=True)
-    region = models.CharField(max_length=20, blank=True, help_text="State or region code.")
-    country = models.CharField(max_length=2)
-    latitude = models.FloatField()
-    longitude = models.FloatField()
-    population = models.PositiveIntegerField(default=0)
-    timezone = models.CharField(max_length=64, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CITY)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True, db_index=True)
+    region = models.CharField(
+        _("region"), max_length=20, blank=True, help_text=_("State or region code.")
+    )
+    country = models.CharField(_("country"), max_length=2)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    population = models.PositiveIntegerField(_("population"), default=0)
+    timezone = models.CharField(_("timezone"), max_length=64, blank=True)
 
     class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
         ordering = ["-population", "name"]
         indexes = [
             # A time zone's biggest cities: the area an online meeting's feed record names.

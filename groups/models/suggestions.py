@@ -5,12 +5,14 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from groups import rules
 from groups.models.fields import LineField, NotesField
 from groups.models.meetings import Meeting
 from groups.models.places import Location
-from groups.models.programs import Program
+from groups.models.programs import Program, language_name
 
 # What a public suggestion may propose, as keys of ChangeRequest.proposed: these meeting fields,
 # these location fields with a "location_" prefix, and "program" (a Program slug).
@@ -54,13 +56,13 @@ def proposal_errors(proposed):
         if key == "program":
             if not Program.objects.filter(slug=value).exists():
                 errors[key] = ValidationError(
-                    "“%(value)s” is not one of the programs.",
+                    _("“%(value)s” is not one of the programs."),
                     code="unknown_program",
                     params={"value": value},
                 )
             continue
         try:
-            _, field = proposed_field(key)
+            field = proposed_field(key)[1]
         except KeyError:
             continue
         if value in (None, ""):
@@ -81,55 +83,66 @@ class ChangeRequest(models.Model):
     """A correction or a new meeting suggested by the public, waiting for an editor's review."""
 
     class Kind(models.TextChoices):
-        CORRECTION = "correction", "Correction to a meeting"
-        NEW_MEETING = "new-meeting", "New meeting"
+        CORRECTION = "correction", _("Correction to a meeting")
+        NEW_MEETING = "new-meeting", _("New meeting")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for review"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     meeting = models.ForeignKey(
         Meeting,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="change_requests",
-        help_text="The meeting to correct; empty for a new meeting (filled once approved).",
+        verbose_name=_("meeting"),
+        help_text=_("The meeting to correct; empty for a new meeting (filled once approved)."),
     )
     program = models.ForeignKey(
         Program,
         on_delete=models.CASCADE,
         related_name="change_requests",
-        help_text="Whose editors review this.",
+        verbose_name=_("program"),
+        help_text=_("Whose editors review this."),
     )
     proposed = models.JSONField(
-        "proposed values",
+        _("proposed values"),
         default=dict,
         blank=True,
-        help_text="Only the values the submitter changed. You may fix them before approving.",
+        help_text=_("Only the values the submitter changed. You may fix them before approving."),
     )
     message = NotesField(
-        "submitter's message", blank=True, help_text="What is wrong, in the submitter's words."
+        _("submitter's message"),
+        blank=True,
+        help_text=_("What is wrong, in the submitter's words."),
     )
-    submitter_name = LineField(max_length=100, blank=True)
-    submitter_email = models.EmailField(blank=True, validators=[rules.validate_single_line])
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    submitter_name = LineField(_("submitter name"), max_length=100, blank=True)
+    submitter_email = models.EmailField(
+        _("submitter email"), blank=True, validators=[rules.validate_single_line]
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="reviewed_change_requests",
+        verbose_name=_("reviewer"),
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    note = NotesField("reviewer's note", blank=True, help_text="Seen only by editors.")
-    created = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    note = NotesField(_("reviewer's note"), blank=True, help_text=_("Seen only by editors."))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = ChangeRequestQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
         ordering = ["-created", "-pk"]
         indexes = [models.Index(fields=["status", "created"], name="changerequest_status")]
         constraints = [
@@ -144,8 +157,12 @@ class ChangeRequest(models.Model):
         ]
 
     def __str__(self):
-        subject = self.meeting or self.proposed.get("name") or "unnamed meeting"
-        return f"{self.get_kind_display()}: {subject}"
+        subject = self.meeting or self.proposed.get("name") or gettext("unnamed meeting")
+        # Translators: a change request: its kind, then the meeting it is about.
+        return gettext("%(kind)s: %(subject)s") % {
+            "kind": self.get_kind_display(),
+            "subject": subject,
+        }
 
     @property
     def is_pending(self):
@@ -153,12 +170,12 @@ class ChangeRequest(models.Model):
 
     def clean(self):
         if not isinstance(self.proposed, dict):
-            message = 'Give the values as {"field": value} pairs.'
+            message = _('Give the values as {"field": value} pairs.')
             raise ValidationError({"proposed": ValidationError(message, code="not_a_dict")})
         unknown = sorted(set(self.proposed) - set(PROPOSED_KEYS))
         if unknown:
             error = ValidationError(
-                "Unknown fields: %(fields)s. Known: %(known)s.",
+                _("Unknown fields: %(fields)s. Known: %(known)s."),
                 code="unknown_fields",
                 params={"fields": ", ".join(unknown), "known": ", ".join(sorted(PROPOSED_KEYS))},
             )
@@ -168,7 +185,13 @@ class ChangeRequest(models.Model):
             raise ValidationError(
                 {
                     "proposed": [
-                        ValidationError(f"{key}: {message}", code="invalid_value")
+                        ValidationError(
+                            # Translators: a proposal's key (a code such as "start_time"), then
+                            # what is wrong with its value.
+                            _("%(key)s: %(message)s"),
+                            code="invalid_value",
+                            params={"key": key, "message": message},
+                        )
                         for key, error in errors.items()
                         for message in error.messages
                     ]
@@ -187,7 +210,7 @@ class ChangeRequest(models.Model):
         for key, value in self.proposed.items():
             if key == "program":
                 current = meeting.program.slug if meeting else ""
-                rows.append(("program", current, value))
+                rows.append((Meeting._meta.get_field("program").verbose_name, current, value))
                 continue
             try:
                 model, field = proposed_field(key)
@@ -195,7 +218,10 @@ class ChangeRequest(models.Model):
                 rows.append((key, "", value))
                 continue
             obj = location if model is Location else meeting
-            label = f"location {field.verbose_name}" if model is Location else field.verbose_name
+            label = field.verbose_name
+            if model is Location:
+                # Translators: a proposed change to the meeting's location, e.g. "location city".
+                label = gettext("location %(field)s") % {"field": field.verbose_name}
             current = getattr(obj, field.attname) if obj is not None else ""
             rows.append((label, _readable(field, current), _readable(field, value)))
         return rows
@@ -212,7 +238,7 @@ class ChangeRequest(models.Model):
         with transaction.atomic():
             locked = ChangeRequest.objects.select_for_update().get(pk=self.pk)
             if locked.status != self.Status.PENDING:
-                raise ValidationError("This request was already reviewed.", code="reviewed")
+                raise ValidationError(_("This request was already reviewed."), code="reviewed")
             self.clean()
             proposal = dict(self.proposed)
             if self.kind == self.Kind.CORRECTION:
@@ -287,7 +313,7 @@ class ChangeRequest(models.Model):
                 note=note or self.note,
             )
         if not updated:
-            raise ValidationError("This request was already reviewed.", code="reviewed")
+            raise ValidationError(_("This request was already reviewed."), code="reviewed")
         self.refresh_from_db()
 
 
@@ -299,10 +325,12 @@ def _readable(field, value):
         value = field.to_python(value)
     except ValidationError:
         return str(value)
+    if field.name == "language":
+        return language_name(value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if hasattr(value, "strftime") and isinstance(field, models.TimeField):
         return value.strftime("%H:%M")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     return str(value)

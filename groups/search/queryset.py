@@ -54,6 +54,7 @@ class SearchQuerySet(models.QuerySet):
         soon_hours=None,
         prefer_philosophy="",
         prefer_formats=(),
+        prefer_language="",
         sort="",
         online_hours=None,
         now=None,
@@ -72,7 +73,8 @@ class SearchQuerySet(models.QuerySet):
            means the whole week), picked by ranges on their stored UTC start minute.
         4. Each candidate's next start is worked out in its own time zone (timing.minutes_until);
            ``soon_hours`` keeps meetings in progress or starting within that many hours.
-        5. Preferences are soft: ``philosophy_match`` and ``formats_matched`` count what fits.
+        5. Preferences are soft: ``philosophy_match``, ``formats_matched`` and
+           ``language_match`` count what fits.
         6. The "best" score weighs distance against preferences and time (see ranking).
         7. The order is the one asked for, "best" by default with a place (ranking.ordering).
         """
@@ -99,12 +101,15 @@ class SearchQuerySet(models.QuerySet):
             formats_matched=ranking.formats_matched(
                 [self.has_format(code) for code in prefer_formats], ONLINE_ONLY
             ),
+            language_match=ranking.language_match(prefer_language),
             is_online_only=Case(When(ONLINE_ONLY, then=Value(1)), default=Value(0)),
         )
         if sort not in (ranking.Sort.DISTANCE, ranking.Sort.SOONEST):
             queryset = queryset.annotate(
                 score=ranking.score(
-                    prefer_philosophy=prefer_philosophy, prefer_formats=prefer_formats
+                    prefer_philosophy=prefer_philosophy,
+                    prefer_formats=prefer_formats,
+                    prefer_language=prefer_language,
                 )
             )
         return queryset.order_by(*ranking.ordering(sort))

@@ -4,27 +4,32 @@ The "best" score is in kilometre-equivalents, lower first:
 
     (distance_km + 1) × 0.5 if the philosophy is preferred
                       × 0.6 per preferred format present (up to three)
+                      × 0.6 if held in the language preferred
     + 0.1 km per hour until the meeting starts (or since it began, if running)
 
 So with a secular preference a secular meeting 5 km away (3.0) beats a twelve-step one 3 km
-away (4.0), but one 40 km away (20.5) does not. Online-only meetings follow the local ones.
+away (4.0), but one 40 km away (20.5) does not. The language preferred is the site's when it is
+not the default one: on the Spanish pages a Spanish meeting 5 km away (3.6) comes before an
+English one 3 km away (4.0). Online-only meetings follow the local ones.
 """
 
 from django.db import models
 from django.db.models import Case, F, FloatField, Value, When
 from django.db.models.functions import Abs
+from django.utils.translation import gettext_lazy as _
 
 from groups.search.formula import Formula, number
 
 
 class Sort(models.TextChoices):
-    BEST = "best", "Best match"
-    DISTANCE = "distance", "Nearest"
-    SOONEST = "soonest", "Soonest"
+    BEST = "best", _("Best match")
+    DISTANCE = "distance", _("Nearest")
+    SOONEST = "soonest", _("Soonest")
 
 
 PREFERRED_PHILOSOPHY_FACTOR = 0.5
 PREFERRED_FORMAT_FACTORS = {1: 0.6, 2: 0.36, 3: 0.216}
+PREFERRED_LANGUAGE_FACTOR = 0.6
 KM_PER_HOUR_UNTIL_START = 0.1
 
 
@@ -33,6 +38,13 @@ def philosophy_match(preferred):
     if not preferred:
         return Value(False)
     return Case(When(program__philosophy=preferred, then=Value(True)), default=Value(False))
+
+
+def language_match(preferred):
+    """True for rows held in the preferred language (a constant False with no preference)."""
+    if not preferred:
+        return Value(False)
+    return Case(When(language=preferred, then=Value(True)), default=Value(False))
 
 
 def formats_matched(conditions, online_only):
@@ -46,12 +58,15 @@ def formats_matched(conditions, online_only):
     return matched
 
 
-def score(*, prefer_philosophy, prefer_formats):
-    """The "best" score over the annotations distance_km, minutes_until and the two matches."""
-    # {0} distance_km, {1} minutes_until, {2} philosophy_match, {3} formats_matched.
+def score(*, prefer_philosophy, prefer_formats, prefer_language=""):
+    """The "best" score over the annotations distance_km, minutes_until and the three matches."""
+    # {0} distance_km, {1} minutes_until, {2} philosophy_match, {3} formats_matched,
+    # {4} language_match.
     factor = "1.0"
     if prefer_philosophy:
         factor = f"CASE WHEN {{2}} THEN {number(PREFERRED_PHILOSOPHY_FACTOR)} ELSE 1.0 END"
+    if prefer_language:
+        factor += f" * CASE WHEN {{4}} THEN {number(PREFERRED_LANGUAGE_FACTOR)} ELSE 1.0 END"
     if prefer_formats:
         by_count = " ".join(
             f"WHEN {{3}} {'>=' if count == max(PREFERRED_FORMAT_FACTORS) else '='} {count} "
@@ -65,6 +80,7 @@ def score(*, prefer_philosophy, prefer_formats):
         F("minutes_until"),
         F("philosophy_match"),
         F("formats_matched"),
+        F("language_match"),
         output_field=FloatField(),
     )
 

@@ -11,6 +11,7 @@ difference or change and none per meeting.
 from datetime import UTC
 
 from django.db.models import F, IntegerField, Q
+from django.utils.translation import gettext_lazy as _
 
 from groups import schedule
 from groups.search.formula import Formula, number, zone_names
@@ -22,10 +23,10 @@ ONLINE_HOURS = 24
 
 TIMES_OF_DAY = {
     # (label, start minute inclusive, end minute exclusive); night wraps past midnight.
-    "morning": ("Morning (4:00–12:00)", 4 * 60, 12 * 60),
-    "afternoon": ("Afternoon (12:00–17:00)", 12 * 60, 17 * 60),
-    "evening": ("Evening (17:00–21:00)", 17 * 60, 21 * 60),
-    "night": ("Night (21:00–4:00)", 21 * 60, 4 * 60),
+    "morning": (_("Morning (4:00–12:00)"), 4 * 60, 12 * 60),
+    "afternoon": (_("Afternoon (12:00–17:00)"), 12 * 60, 17 * 60),
+    "evening": (_("Evening (17:00–21:00)"), 17 * 60, 21 * 60),
+    "night": (_("Night (21:00–4:00)"), 21 * 60, 4 * 60),
 }
 
 

@@ -6,6 +6,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 from django.views.decorators.http import condition, require_safe
 
 from groups import calendars, feeds, prebuilt
@@ -79,7 +80,8 @@ def meetings_csv(request):
     filterset = MeetingFilter(request.GET, queryset=search_queryset().filter(is_sample=False))
     if not filterset.is_valid():
         return HttpResponseBadRequest(
-            "These search choices are not valid.", content_type="text/plain; charset=utf-8"
+            gettext("These search choices are not valid."),
+            content_type="text/plain; charset=utf-8",
         )
     # The same search gives the same rows until the data changes or the minute turns (what is
     # "soon" moves with the clock).
@@ -122,7 +124,10 @@ def meetings_ics(request):
     # Bound even without parameters, so an empty query gives an empty calendar, not every meeting.
     filterset = MeetingFilter(request.GET, queryset=search_queryset())
     if not filterset.is_valid():
-        return HttpResponseBadRequest("These search choices are not valid.")
+        return HttpResponseBadRequest(
+            gettext("These search choices are not valid."),
+            content_type="text/plain; charset=utf-8",
+        )
     calendar = calendars.calendar_for(
         filterset.qs[:MAX_CALENDAR_EVENTS],
         lambda m: request.build_absolute_uri(m.get_absolute_url()),

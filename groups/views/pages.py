@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -31,6 +32,7 @@ CARD_FIELDS = [
     "end_time",
     "timezone",
     "attendance",
+    "language",
     "is_sample",
     "program__short_name",
     "program__philosophy",
@@ -96,6 +98,7 @@ def meeting_detail(request, slug):
         "meeting": meeting,
         "occurrence": occurrence,
         "when": schedule.describe_start(occurrence, now),
+        "weekday_name": schedule.day_name(meeting.weekday),
         "verified_ago": verified_ago(meeting.last_verified, now.date()),
         "verified_stale": meeting.is_stale(now.date()),
         "jsonld": json_for_script(event),
@@ -185,8 +188,9 @@ def verified_ago(verified, today):
     if verified is None:
         return None
     if verified >= today:
-        return "today"
-    return f"{timesince(verified, today, depth=1)} ago"
+        return pgettext("verified", "today")
+    # Translators: how long ago, such as "3 months" (Django's own words).
+    return gettext("%(time)s ago") % {"time": timesince(verified, today, depth=1)}
 
 
 def json_for_script(data):

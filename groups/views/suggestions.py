@@ -2,9 +2,12 @@
 
 import logging
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from groups.forms import SuggestionForm
@@ -23,19 +26,22 @@ def notify_editors(request, change_request):
     recipients = change_request.recipients()
     if not recipients:
         return
-    review_url = request.build_absolute_uri(
-        reverse("admin:groups_changerequest_change", args=[change_request.pk])
-    )
-    lines = [f"{change_request} ({change_request.program.short_name})", ""]
-    lines += [
-        f"{label}: {current or '-'} -> {proposed or '-'}"
-        for label, current, proposed in change_request.comparison()
-    ]
-    if change_request.message:
-        lines += ["", "Message:", change_request.message]
-    lines += ["", f"Review it: {review_url}"]
+    # In the site's own language, whichever language the visitor wrote from: editors share it.
+    with translation.override(settings.LANGUAGE_CODE):
+        review_url = request.build_absolute_uri(
+            reverse("admin:groups_changerequest_change", args=[change_request.pk])
+        )
+        lines = [f"{change_request} ({change_request.program.short_name})", ""]
+        lines += [
+            f"{label}: {current or '-'} -> {proposed or '-'}"
+            for label, current, proposed in change_request.comparison()
+        ]
+        if change_request.message:
+            lines += ["", gettext("Message:"), change_request.message]
+        lines += ["", gettext("Review it: %(url)s") % {"url": review_url}]
+        subject = gettext("Suggestion to review: %(suggestion)s") % {"suggestion": change_request}
     try:
-        send_mail(f"Suggestion to review: {change_request}", "\n".join(lines), None, recipients)
+        send_mail(subject, "\n".join(lines), None, recipients)
     except OSError:
         # The suggestion is queued either way; editors also see it in admin.
         logger.exception("Could not email editors about change request %s", change_request.pk)
@@ -49,11 +55,16 @@ def refusal(request):
     except CountUnavailable:
         # Refused, not let through uncounted; the form keeps what the visitor typed.
         return (
-            "We cannot take suggestions just now, so nothing was sent. What you typed is still "
-            "below: please try again in a few minutes.",
+            gettext(
+                "We cannot take suggestions just now, so nothing was sent. What you typed is "
+                "still below: please try again in a few minutes."
+            ),
             503,
         )
-    return ("You have sent many suggestions in a short time. Please try again in an hour.", 429)
+    return (
+        gettext("You have sent many suggestions in a short time. Please try again in an hour."),
+        429,
+    )
 
 
 def suggest(request, meeting=None):

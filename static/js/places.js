@@ -21,7 +21,8 @@
     list.id = input.id + "-suggestions";
     list.className = "suggestions";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Suggested places");
+    // The page gives these words in its own language; English otherwise.
+    list.setAttribute("aria-label", input.dataset.suggestLabel || "Suggested places");
     list.hidden = true;
     status.className = "visually-hidden";
     status.setAttribute("role", "status");
@@ -90,9 +91,11 @@
       });
       if (found.length && document.activeElement === input) {
         open();
-        status.textContent = found.length === 1
-          ? "1 place suggested. Use the down arrow key to choose it."
-          : found.length + " places suggested. Use the up and down arrow keys to choose one.";
+        status.textContent = (found.length === 1
+          ? input.dataset.suggestOne || "1 place suggested. Use the down arrow key to choose it."
+          : input.dataset.suggestMany ||
+            "{count} places suggested. Use the up and down arrow keys to choose one."
+        ).replace("{count}", found.length);
       } else {
         close();
         status.textContent = "";

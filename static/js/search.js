@@ -2,6 +2,11 @@
 (function () {
   "use strict";
 
+  // The page gives each message in its own language (data-* attributes); English otherwise.
+  function words(element, key, fallback) {
+    return (element && element.dataset[key]) || fallback;
+  }
+
   // Report the browser's time zone so online meetings can show "your time".
   function fillTimeZone(form) {
     var field = form.querySelector("input[name=tz]");
@@ -21,7 +26,7 @@
     if (!button || !("geolocation" in navigator)) return;
     button.hidden = false;
     button.addEventListener("click", function () {
-      status.textContent = "Finding your location…";
+      status.textContent = words(status, "locating", "Finding your location…");
       navigator.geolocation.getCurrentPosition(
         function (position) {
           // Two decimals is about 1 km: enough to find meetings, not enough to find a home.
@@ -30,11 +35,12 @@
           var place = form.querySelector("input[name=q]");
           if (place) place.value = "";
           fillTimeZone(form);
-          status.textContent = "Searching near you…";
+          status.textContent = words(status, "searching", "Searching near you…");
           form.submit();
         },
         function () {
-          status.textContent = "Your location is not available. Type a town or ZIP code instead.";
+          status.textContent = words(status, "unavailable",
+            "Your location is not available. Type a town or ZIP code instead.");
         },
         { enableHighAccuracy: false, timeout: 10000, maximumAge: 600000 }
       );
@@ -47,10 +53,12 @@
       var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
       if (!zone || zone === element.dataset.zone) return;
       var start = new Date(element.dataset.yourTime);
-      var text = new Intl.DateTimeFormat("en-GB", {
+      var language = document.documentElement.lang;
+      var text = new Intl.DateTimeFormat(language === "en" ? "en-GB" : language, {
         weekday: "long", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short"
       }).format(start);
-      element.textContent = "In your time zone: " + text;
+      element.textContent = words(element, "label", "In your time zone: {time}")
+        .replace("{time}", text);
       element.hidden = false;
     } catch (e) {
       // An old browser without time zone support simply shows the meeting's own time.
@@ -71,8 +79,14 @@
         return;
       }
       navigator.clipboard.writeText(url).then(
-        function () { status.textContent = "Link copied. Paste it into a message to share it."; },
-        function () { status.textContent = "Copy this address to share it: " + url; }
+        function () {
+          status.textContent = words(status, "copied",
+            "Link copied. Paste it into a message to share it.");
+        },
+        function () {
+          status.textContent = words(status, "copyThis", "Copy this address to share it: {url}")
+            .replace("{url}", url);
+        }
       );
     });
   });
