@@ -26,6 +26,25 @@ DATA = Path(__file__).parent / "data"
 KM_PER_DEGREE_LATITUDE = 111.2
 
 
+def commits(item):
+    """Whether a test commits its writes, so that the database is emptied after it."""
+    marker = item.get_closest_marker("django_db")
+    transaction = bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
+    return transaction or {"transactional_db", "live_server"} & set(item.fixturenames)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the tests that commit after all the others, as Django does.
+
+    pytest-django sorts them last, but pytest then regroups the tests that share a session-scoped
+    parameter (Playwright's browser), which can move them ahead of ordinary tests; those would then
+    find the programs and the gazetteer the migrations loaded emptied away. The sort is stable, so
+    pytest's grouping holds within each part.
+    """
+    items.sort(key=lambda item: bool(commits(item)))
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     # The gazetteer is read-only reference data: load it once for the whole run.
@@ -91,7 +110,7 @@ def make_meeting(db, make_location):
         if attendance != Attendance.ONLINE and "location" not in overrides:
             overrides["location"] = make_location()
         if attendance != Attendance.IN_PERSON:
-            overrides.setdefault("conference_url", "https://meet.example.org/hope")
+            overrides.setdefault("conference_url", "https://zoom.us/j/4155550100")
         location = overrides.get("location")
         overrides.setdefault("timezone", location.timezone if location else "America/New_York")
         meeting = Meeting.objects.create(**overrides)
