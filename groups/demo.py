@@ -11,6 +11,7 @@ from datetime import date, time, timedelta
 
 from django.db import transaction
 
+from groups import rules
 from groups.models import Attendance, Format, Location, Meeting, Place, Program
 from groups.search.queryset import refresh_planner_statistics
 
@@ -158,6 +159,7 @@ def load_demo(meetings, seed):
         end = time(*divmod((start.hour * 60 + start.minute + minutes) % 1440, 60))
         name = f"{rng.choice(NAME_WORDS[0])} {rng.choice(NAME_WORDS[1])}{SAMPLE_SUFFIX}"
         online = attendance != Attendance.IN_PERSON
+        phone = rng.randint(0, 99) if online and rng.random() < 0.4 else (index % 100)
         meeting = Meeting(
             program=programs[program],
             location=location,
@@ -169,9 +171,9 @@ def load_demo(meetings, seed):
             timezone=zone,
             attendance=attendance,
             conference_url=f"https://meet.example.invalid/{index + 1}" if online else "",
-            conference_phone=f"+1 555 01{rng.randint(0, 99):02d}"
-            if online and rng.random() < 0.4
-            else "",
+            # Every online sample has a dial-in phone, so apps reading a feed would show how to
+            # join (rules.joinable_in_apps); 555-0100 to 555-0199 are numbers no one answers.
+            conference_phone=f"+1 202 555 01{phone:02d}" if online else "",
             language=COUNTRY_LANGUAGES.get(country, "en") if rng.random() > 0.08 else "es",
             notes="Sample meeting for demonstration. It is not real.",
             last_verified=today - timedelta(days=rng.randint(0, 730)),
@@ -184,6 +186,7 @@ def load_demo(meetings, seed):
         codes.update(code for code, share in SHARED_FORMATS.items() if rng.random() < share)
         if program in ("sos", "smart", "lifering"):
             codes.add("A")
+        codes -= set(rules.room_codes(attendance, codes))  # A video call has no wheelchair ramp.
         format_codes.append(sorted(codes))
     Meeting.objects.bulk_create(rows, batch_size=2000)
 

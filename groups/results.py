@@ -140,7 +140,7 @@ class ResultCards:
         if data.get("prefer_philosophy") or not data.get("philosophy"):
             reasons.append(program.get_philosophy_display().lower())
         if preferred := set(data.get("prefer_format") or []):
-            for fmt in meeting.formats.all():
+            for fmt in meeting.fitting_formats():  # None about a room for a video call.
                 if fmt.code in preferred:
                     reasons.append(FORMAT_REASONS.get(fmt.code, fmt.name.lower()))
         if self.preferred_language and meeting.language == self.preferred_language:

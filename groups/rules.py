@@ -5,12 +5,21 @@ judged by the same rule and in the same words wherever it was typed or read. Eac
 Django's ``ValidationError`` with a code; model fields take the validators directly.
 """
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from groups import schedule
-from groups.vocabulary import DAY_NAMES, FORMATS_BY_CODE, IN_PERSON_ONLY_CODES, Attendance
+from groups.vocabulary import (
+    CONFERENCE_SERVICES,
+    DAY_NAMES,
+    FORMATS_BY_CODE,
+    IN_PERSON_ONLY_CODES,
+    SHORTEST_DIAL_IN,
+    Attendance,
+)
 
 TIME_ZONE_CHOICES = sorted((name, name) for name in schedule.zone_names())
 
@@ -69,6 +78,18 @@ def check_join(attendance, conference_url, conference_phone):
             _("An online or hybrid meeting needs a join link or a dial-in phone."),
             code="online_needs_url_or_phone",
         )
+
+
+def joinable_in_apps(conference_url, conference_phone):
+    """Whether apps reading our feed can show how to join: TSML UI takes a meeting as online
+    only with a link to a video service it knows or a dial-in phone long enough to call.
+
+    Not a rule a listing must keep (a link elsewhere works on our own pages), so admin and
+    imports warn about it rather than refuse it.
+    """
+    host = urlsplit(conference_url or "").netloc.lower()
+    dialled = [char for char in conference_phone or "" if char in "0123456789+,#"]
+    return host.endswith(CONFERENCE_SERVICES) or len(dialled) >= SHORTEST_DIAL_IN
 
 
 def room_codes(attendance, codes):

@@ -382,6 +382,18 @@ IN_PERSON_ONLY_CODES = frozenset(
     ["BA", "BRK", "CAN", "CF", "AL-AN", "AL", "FF", "OUT", "SM", "X", "XB"]
 )
 
+# The video services TSML UI knows a join link by (src/hooks/settings.tsx, conference_providers;
+# a link's host must end with one). With a link elsewhere and no phone of 10 or more dialling
+# characters, it shows an online meeting as inactive, without its link.
+CONFERENCE_SERVICES = (
+    "bluejeans.com", "discord.gg", "freeconference.com", "freeconferencecall.com", "goto.com",
+    "gotomeet.me", "gotomeeting.com", "horizon.meta.com", "maps.secondlife.com",
+    "meet.google.com", "meet.jit.si", "meetings.dialpad.com", "signal.group", "skype.com",
+    "slurl.com", "teams.live.com", "teams.microsoft.com", "vrchat.com", "webex.com", "zoho.com",
+    "zoom.us",
+)  # fmt: skip
+SHORTEST_DIAL_IN = 10
+
 CATEGORY_LABELS = {
     ACCESS: _("Who can attend"),
     FORMAT: _("How it runs"),

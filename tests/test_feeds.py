@@ -2,12 +2,14 @@
 
 import json
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 
 from groups.feeds import feed_queryset, feed_version
 from groups.models import Attendance, Group, Meeting
+from groups.vocabulary import CONFERENCE_SERVICES as TSML_UI_CONFERENCE_SERVICES
 from tests.conftest import DATA
 
 
@@ -157,7 +159,10 @@ def test_every_record_is_one_tsml_ui_lists(
         online_only = record["attendance_option"] == "online"
         assert record["approximate"] == ("yes" if online_only else "no")
         if online_only:
-            assert record.get("conference_url") or len(record.get("conference_phone", "")) >= 10
+            # Online there only with a link to a service it knows, or a phone it can call.
+            host = urlsplit(record.get("conference_url", "")).netloc
+            dialled = [c for c in record.get("conference_phone", "") if c in "0123456789+,#"]
+            assert host.endswith(TSML_UI_CONFERENCE_SERVICES) or len(dialled) >= 10, record
     by_name = {record["name"]: record for record in records}
     assert by_name["Phone Only"]["formatted_address"] == "London, England, GB"
     assert by_name["Anywhere"]["formatted_address"] == "Online"

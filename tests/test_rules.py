@@ -370,3 +370,35 @@ def test_the_format_filter_and_the_format_preference_agree(make_meeting):
     ranked = list(nice.qs)
     assert ranked[0] == newcomers and ranked[0].formats_matched == 1
     assert ranked[1].formats_matched == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "phone", "shown"),
+    [
+        ("https://us02web.zoom.us/j/123", "", True),
+        ("https://meet.google.com/abc-defg-hij", "", True),
+        ("https://video.example.org/room", "", False),
+        ("https://video.example.org/room", "+1 646 558 8656", True),
+        ("", "555 0100", False),
+        ("", "+44 20 7946 0000", True),
+    ],
+)
+def test_apps_show_how_to_join_only_a_known_service_or_a_phone_to_call(url, phone, shown):
+    assert rules.joinable_in_apps(url, phone) is shown
+
+
+def test_admin_warns_when_apps_would_hide_an_online_meeting(admin_client, programs):
+    from groups.admin.meetings import JOIN_WARNING
+
+    data = {
+        "program": programs["na"].pk, "name": "Video", "weekday": 1, "start_time": "19:00",
+        "end_time": "20:00", "attendance": "online", "timezone": "America/Chicago",
+        "conference_url": "https://video.example.org/room", "language": "en", "is_active": "on",
+        "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    response = admin_client.post("/admin/groups/meeting/add/", data, follow=True)
+    assert response.status_code == 200
+    assert str(JOIN_WARNING) in [str(message) for message in response.context["messages"]]
+    data.update(name="Video 2", conference_phone="+1 646 558 8656")
+    response = admin_client.post("/admin/groups/meeting/add/", data, follow=True)
+    assert str(JOIN_WARNING) not in [str(message) for message in response.context["messages"]]

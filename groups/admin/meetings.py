@@ -1,7 +1,7 @@
 """Admin for meetings and their contacts: the curation tool for program editors."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -19,6 +19,12 @@ from groups.history import record_changes
 from groups.models import Group, Meeting, MeetingContact, Program
 from groups.models.programs import lazy_language_name
 from groups.vocabulary import LANGUAGES
+
+JOIN_WARNING = _(
+    "Saved, but meeting finders that read our feed (TSML UI) may show this online meeting as "
+    "inactive: its join link is not on a video service they know (Zoom, Google Meet, Teams, ...) "
+    "and it has no dial-in phone of 10 or more digits. Add a phone, or a link on such a service."
+)
 
 
 class StaleFilter(admin.SimpleListFilter):
@@ -153,6 +159,12 @@ class MeetingAdmin(EditorPermissions, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created", "updated"]
     inlines = [MeetingContactInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.is_online and not rules.joinable_in_apps(obj.conference_url, obj.conference_phone):
+            self.message_user(request, JOIN_WARNING, messages.WARNING)
+
     actions = ["mark_verified", "deactivate", "reactivate"]
     fieldsets = [
         (

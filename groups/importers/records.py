@@ -151,6 +151,8 @@ class Report:
     unknown_types: Counter = field(default_factory=Counter)
     # In-person codes dropped from meetings held only online.
     room_codes: Counter = field(default_factory=Counter)
+    # Online meetings whose join details apps reading our feed cannot use (rules.joinable_in_apps).
+    not_joinable_in_apps: list = field(default_factory=list)
 
     @property
     def counts(self):
@@ -206,6 +208,16 @@ class Report:
             codes = ", ".join(f"{code} ({n})" for code, n in sorted(self.room_codes.items()))
             message = gettext("In-person codes dropped from online-only meetings: %(codes)s")
             lines.append(message % {"codes": codes})
+        if hidden := self.not_joinable_in_apps:
+            message = ngettext(
+                "%(count)d online meeting that TSML UI will show as inactive (a join link on a "
+                "service it does not know, and no dial-in phone): %(meetings)s",
+                "%(count)d online meetings that TSML UI will show as inactive (a join link on a "
+                "service it does not know, and no dial-in phone): %(meetings)s",
+                len(hidden),
+            )
+            shown = ", ".join(hidden[:10]) + (", ..." if len(hidden) > 10 else "")
+            lines.append(message % {"count": len(hidden), "meetings": shown})
         if self.unknown_types:
             codes = ", ".join(f"{code} ({n})" for code, n in sorted(self.unknown_types.items()))
             message = gettext("Unknown type codes, kept in the meeting notes: %(codes)s")

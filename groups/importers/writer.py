@@ -28,7 +28,7 @@ from groups.geocoding import get_geocoder, locate, zone_at
 from groups.history import ADDITION, CHANGE, LOG_FIELDS, log_rows, system_user
 from groups.importers import rows
 from groups.importers.records import Rejected, location_key
-from groups.models import Format, Group, Location, Meeting, Philosophy
+from groups.models import Attendance, Format, Group, Location, Meeting, Philosophy
 from groups.models.named_groups import unique_group_slug
 from groups.vocabulary import SECULAR_TYPE
 
@@ -273,6 +273,11 @@ class Writer:
                 continue
             self.report.unknown_types.update(record.unknown_codes)
             self.report.room_codes.update(record.room_codes)
+            fields = record.fields
+            if fields["attendance"] != Attendance.IN_PERSON and not rules.joinable_in_apps(
+                fields.get("conference_url"), fields.get("conference_phone")
+            ):
+                self.report.not_joinable_in_apps.append(record.label)
             group = record.group
             values = {
                 **record.fields,

@@ -226,3 +226,17 @@ def test_imported_meetings_can_be_found_by_keyword(db, run_import):
     run_import("meeting-guide.json")
     found = Meeting.objects.matching("st mark's church clean")
     assert [meeting.external_id for meeting in found] == ["clean-start"]
+
+
+def test_online_meetings_apps_cannot_join_are_named_in_the_report(db, run_import, write_feed):
+    base = {"day": 1, "time": "20:00", "timezone": "America/Chicago"}
+    records = [
+        {**base, "name": "Own Server", "slug": "own", "conference_url": "https://talk.example.org/1"},
+        {**base, "name": "Zoom", "slug": "zoom", "conference_url": "https://zoom.us/j/1"},
+        {**base, "name": "Phone", "slug": "phone", "conference_url": "https://talk.example.org/2",
+         "conference_phone": "+16465588656"},
+    ]  # fmt: skip
+    report = run_import(write_feed(records))
+    assert Meeting.objects.count() == 3  # A warning, not a refusal.
+    assert len(report.not_joinable_in_apps) == 1 and "own" in report.not_joinable_in_apps[0]
+    assert "1 online meeting that TSML UI will show as inactive" in str(report)

@@ -300,7 +300,7 @@ def test_hybrid_meeting_page_has_both_the_address_and_the_join_link(client, make
     meeting = make_meeting(attendance=Attendance.HYBRID)
     html = page_text(client, meeting.get_absolute_url())
     assert "openstreetmap.org/directions" in html
-    assert 'href="https://meet.example.org/hope"' in html
+    assert 'href="https://zoom.us/j/4155550100"' in html
 
 
 @pytest.mark.parametrize(
