@@ -27,7 +27,7 @@ run: install
 	$(BIN)/python manage.py load_demo --if-empty --meetings $(DEMO_MEETINGS)
 	@echo "Two searches to try once it serves:"
 	@echo "  http://$(HOST):$(PORT)/meetings/?q=Chicago"
-	@echo "  http://$(HOST):$(PORT)/meetings/?q=Portland%2C+OR&prefer_philosophy=secular&text=hope"
+	@echo "  http://$(HOST):$(PORT)/es/meetings/?q=Portland%2C+OR&prefer_philosophy=secular"
 	$(MAKE) serve
 
 serve:

@@ -281,10 +281,12 @@ def serious_violations(page):
         "venue",
     ],
 )
+@pytest.mark.parametrize("language", ["en", "es"])
 def test_axe_finds_nothing_serious_in_either_scheme_at_either_width_nor_sideways_scroll(
-    browser, live_server, with_samples, name
+    browser, live_server, with_samples, name, language
 ):
-    url = live_server.url + every_public_page(with_samples)[name]
+    prefix = "" if language == "en" else f"/{language}"
+    url = live_server.url + prefix + every_public_page(with_samples)[name]
     found = {}
     for scheme in ("light", "dark"):
         context = browser.new_context(color_scheme=scheme)
@@ -414,3 +416,22 @@ def test_no_map_and_no_outside_request_without_a_tile_server(page, live_server, 
     expect(page.get_by_role("button", name="Map")).to_have_count(0)
     assert not [url for url in watch.requests if "leaflet" in url]
     assert [url for url in watch.requests if not url.startswith(live_server.url + "/")] == []
+
+
+def test_the_language_switch_keeps_the_search(page, live_server, with_samples):
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + BUSY_SEARCH)
+    english_chips = page.locator(".chips .chip").count()
+    page.get_by_role("link", name="Español").click()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    assert urlsplit(page.url).path == "/es/meetings/"
+    assert parse_qs(urlsplit(page.url).query) == parse_qs(urlsplit(BUSY_SEARCH).query)
+    # The same search, told in Spanish: as many choices, the same meetings, Spanish words.
+    expect(page.locator(".chips .chip")).to_have_count(english_chips)
+    expect(page.locator(".chips .chip").first).to_have_text("Abierta×")
+    expect(page.locator(".result-list .result")).not_to_have_count(0)
+    expect(page.get_by_text("Cambiar la búsqueda")).to_be_visible()
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert parse_qs(urlsplit(page.url).query) == parse_qs(urlsplit(BUSY_SEARCH).query)
+    expect(page.locator(".chips .chip").first).to_have_text("Open×")
