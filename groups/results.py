@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from groups import schedule
 from groups.links import path_for
 from groups.search.geometry import KM_PER_MILE, MAX_RADIUS_KM, radius_in_km
-from groups.vocabulary import PROGRAMS
+from groups.vocabulary import PROGRAMS, Attendance, Philosophy
 
 PAGE_SIZE = 20
 MAX_PAGE = 5000
@@ -124,6 +124,10 @@ class ResultCards:
         self.form = form
         self.now = now
         self.preferred_language = form.preferred_language
+        # Each label translated once a page rather than once a card.
+        self.philosophy_labels = {value: str(label) for value, label in Philosophy.choices}
+        self.attendance_labels = {value: str(label) for value, label in Attendance.choices}
+        self.online_reason = str(ONLINE_REASON)
 
     def card(self, meeting):
         data = self.form.cleaned_data
@@ -136,9 +140,10 @@ class ResultCards:
         searcher_time = ""
         if meeting.is_online and zone and zone.key != meeting.timezone:
             searcher_time = schedule.format_moment(occurrence.start.astimezone(zone))
-        reasons = [distance or (ONLINE_REASON if meeting.is_online else "")]
+        philosophy_label = self.philosophy_labels[program.philosophy]
+        reasons = [distance or (self.online_reason if meeting.is_online else "")]
         if data.get("prefer_philosophy") or not data.get("philosophy"):
-            reasons.append(program.get_philosophy_display().lower())
+            reasons.append(philosophy_label.lower())
         if preferred := set(data.get("prefer_format") or []):
             for fmt in meeting.fitting_formats():  # None about a room for a video call.
                 if fmt.code in preferred:
@@ -160,8 +165,8 @@ class ResultCards:
             is_sample=meeting.is_sample,
             program=program.short_name,
             philosophy=program.philosophy,
-            philosophy_label=program.get_philosophy_display(),
-            attendance_label=meeting.get_attendance_display(),
+            philosophy_label=philosophy_label,
+            attendance_label=self.attendance_labels[meeting.attendance],
             when_text=schedule.format_span(occurrence),
             in_progress=occurrence.in_progress,
             searcher_time=searcher_time,
