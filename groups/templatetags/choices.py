@@ -37,7 +37,7 @@ def choice_field(field):
     if field.widget_type == "checkboxselectmultiple":
         boxes = "".join(
             f'\n<label><input type="checkbox" name="{name}" value="{escape(value)}"'
-            f'{" checked" if chosen else ""}> {escape(text)}</label>'
+            f"{' checked' if chosen else ''}> {escape(text)}</label>"
             for value, text, chosen in options(field)
         )
         return mark_safe(  # noqa: S308 - every value above is escaped.
