@@ -5,7 +5,7 @@ from datetime import UTC, datetime, time
 import pytest
 
 from groups.filters import MeetingFilter
-from groups.models import Attendance
+from groups.models import Attendance, Format
 from groups.views.exports import search_queryset
 
 
@@ -48,6 +48,16 @@ def test_formats_must_all_be_present(meeting_at, portland):
     both = meeting_at(portland, formats=["BE", "W"])
     meeting_at(portland, formats=["BE"])
     assert run_filter({"q": "97201", "format": ["BE", "W"]}) == [both]
+
+
+def test_a_room_format_never_finds_a_meeting_held_only_online(meeting_at, make_meeting, portland):
+    ramp = meeting_at(portland, formats=["X", "O"])
+    video = make_meeting(attendance=Attendance.ONLINE, formats=["O"], timezone="America/Chicago")
+    video.formats.add(*Format.objects.filter(code="X"))  # Stored before the rule, say.
+    monday_afternoon = datetime(2026, 6, 1, 20, 0, tzinfo=UTC)  # 19:00 CDT is 4 h away.
+    asked = {"q": "Portland, OR", "attendance": ["in-person", "online"]}
+    assert set(run_filter({**asked, "format": ["O"]}, now=monday_afternoon)) == {ramp, video}
+    assert run_filter({**asked, "format": ["X"]}, now=monday_afternoon) == [ramp]
 
 
 def test_language_day_and_time_of_day(meeting_at, portland):

@@ -4,6 +4,7 @@ the model, the admin form, the public suggestion form, and every importer."""
 import csv
 import io
 import json
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -274,6 +275,18 @@ def test_the_default_time_zone_of_an_import_follows_the_same_rule(db):
         call_command(
             "import_meetings", "feed.json", "--program", "na", "--timezone", "Mars/Olympus"
         )
+
+
+def test_an_import_source_label_follows_the_text_rule(db):
+    message = "Remove the line break or other control character (U+000A) from this text."
+    form = ImportForm({"program": "na", "url": "https://example.org/feed.json",
+                       "source": "area\nfeed"})  # fmt: skip
+    assert message in form.errors["source"]
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("import_meetings", "feed.json", "--program", "na", "--source", "area\nfeed")
+    too_long = "x" * (Meeting._meta.get_field("source").max_length + 1)
+    with pytest.raises(CommandError, match="at most 200 characters"):
+        call_command("import_meetings", "feed.json", "--program", "na", "--source", too_long)
 
 
 def test_the_secular_code_is_added_by_the_feed_and_not_kept_as_a_format(tmp_path, db, client):

@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from groups import rules
 from groups.importers import (
     FILE_TYPES,
     MAX_SOURCE_BYTES,
@@ -19,8 +18,15 @@ from groups.importers import (
     decode,
     import_meetings,
 )
+from groups.models import Meeting
 from groups.models.programs import lazy_program_name
 from groups.vocabulary import PROGRAMS
+
+
+def meeting_field(name, **options):
+    """A form field that takes what Meeting.<name> holds, checked by that field's own rules."""
+    field = Meeting._meta.get_field(name)
+    return field.formfield(validators=field.validators, **options)
 
 
 class ImportForm(forms.Form):
@@ -45,20 +51,20 @@ class ImportForm(forms.Form):
         choices=[("", _("Detect from the file"))] + [(name, name) for name in FILE_TYPES],
         required=False,
     )
-    source = forms.CharField(
+    # The meeting's own fields, so the label and zone are held to the same rules.
+    source = meeting_field(
+        "source",
         label=_("source label"),
-        max_length=200,
         required=False,
         help_text=_(
             "Recorded on each meeting to match it next time. Default: the URL, or "
             "“upload:” and the file name. Keep it the same for every import of one list."
         ),
     )
-    timezone = forms.CharField(
+    timezone = meeting_field(
+        "timezone",
         label=_("default time zone"),
-        max_length=64,
         required=False,
-        validators=[rules.validate_time_zone],
         help_text=_("For meetings whose record and place give none, e.g. America/Chicago."),
     )
     skip_invalid = forms.BooleanField(

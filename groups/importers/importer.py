@@ -3,6 +3,7 @@
 import json
 import time
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -146,13 +147,16 @@ class Importer:
         plan = writer.plan(records, timezone.now())
         if self.report.rejected and not self.skip_invalid:
             raise ImportRejected(self.report)
-        if not records and not self.report.rejected:
-            # An empty list is far likelier a broken source than every meeting stopping.
+        if not records:
+            # An empty list, or one of nothing but refused records (an error object where the
+            # meetings should be), is far likelier a broken source than every meeting stopping.
             plan.vanished = []
             self.report.deactivated = 0
-            self.report.notes.append(
-                gettext("The source listed no meetings: nothing was deactivated.")
-            )
+            if self.report.rejected:
+                note = gettext("No meeting of the source could be read: nothing was deactivated.")
+            else:
+                note = gettext("The source listed no meetings: nothing was deactivated.")
+            self.report.notes.append(note)
         if not self.confirm and is_mass_loss(self.report.deactivated, self.report.active_before):
             raise DeactivationHeld(self.report)
         if self.report.dry_run:
@@ -186,6 +190,10 @@ def import_meetings(
     ``name`` is its file name. ``label`` is what Meeting.source records (default: the source).
     Changes are logged in admin history under ``user``, or the system user when None.
     """
+    label = label or source_label(source)
+    check_option(label, "source")
+    if default_timezone:
+        check_option(default_timezone, "timezone")
     if text is None:
         text = decode(read_source(source))
         name = name or source
@@ -194,7 +202,7 @@ def import_meetings(
         message = gettext("The format must be one of %(types)s.")
         raise SourceError(message % {"types": ", ".join(FILE_TYPES)})
     importer = Importer(
-        source=label or source_label(source, Meeting._meta.get_field("source").max_length),
+        source=label,
         program=program,
         file_type=file_type,
         default_timezone=default_timezone,
@@ -205,3 +213,13 @@ def import_meetings(
         user=user,
     )
     return importer.run(text)
+
+
+def check_option(value, field_name):
+    """Refuse a source label or default time zone the meeting field would not hold, in the
+    words of its own rule (groups.rules), before anything is read."""
+    field = Meeting._meta.get_field(field_name)
+    try:
+        field.run_validators(value)
+    except ValidationError as error:
+        raise SourceError(f"{field.verbose_name}: {' '.join(error.messages)}") from None

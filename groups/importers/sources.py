@@ -55,14 +55,9 @@ def refuse_web_page(source, data, content_type=""):
         raise SourceError(message % {"source": source})
 
 
-def source_label(source, max_length):
+def source_label(source):
     """What Meeting.source records: the URL as given, or the file's absolute path."""
-    label = source if is_url(source) else str(Path(source).resolve())
-    if len(label) > max_length:
-        raise SourceError(
-            gettext("The source name is too long to record; give a shorter --source label.")
-        )
-    return label
+    return source if is_url(source) else str(Path(source).resolve())
 
 
 def decode(data):

@@ -25,7 +25,12 @@ CSV_HEADER_ALIASES = {
 DAYS_BY_NAME = {name.lower(): number for number, name in enumerate(DAY_NAMES)}
 FORMAT_CODES_BY_NAME = {term.name.casefold(): term.code for term in FORMATS}
 # The plugin's names for codes whose names here differ.
-FORMAT_CODES_BY_NAME |= {"online meeting": "ONL", "step meeting": "ST", "speaker": "SP"}
+FORMAT_CODES_BY_NAME |= {
+    "online meeting": "ONL",
+    "step meeting": "ST",
+    "speaker": "SP",
+    "temporary closure": "TC",
+}
 
 
 def csv_header(name):

@@ -7,6 +7,7 @@ from django.db import connections, models
 from django.db.models import Case, Exists, FloatField, OuterRef, Q, Value, When
 from django.utils import timezone
 
+from groups import rules
 from groups.search import geometry, ranking, timing
 from groups.text import search_words
 from groups.vocabulary import Attendance
@@ -22,9 +23,17 @@ class SearchQuerySet(models.QuerySet):
         return self.annotate(minutes_until=timing.minutes_until(now or timezone.now()))
 
     def has_format(self, code):
-        """A condition: the meeting has the format with this code."""
+        """A condition: the meeting has the format with this code.
+
+        A code about a room (wheelchair access, ...) never fits a meeting held only online, as
+        rules.room_codes says, even if one was stored before that rule or kept by a change of
+        attendance: the search then agrees with the meeting's page and the feed.
+        """
         through = self.model.formats.through
-        return Exists(through.objects.filter(meeting=OuterRef("pk"), format__code=code))
+        condition = Exists(through.objects.filter(meeting=OuterRef("pk"), format__code=code))
+        if rules.room_codes(Attendance.ONLINE, [code]):
+            return condition & ~ONLINE_ONLY
+        return condition
 
     def with_formats(self, codes):
         """Meetings that have every one of these formats."""

@@ -141,6 +141,17 @@ def test_an_empty_feed_deactivates_nothing(server, source):
     assert "listed no meetings" in run.report
 
 
+def test_a_feed_of_nothing_readable_deactivates_nothing(server, source):
+    """An error object where the meetings should be is refused, and no meeting goes with it,
+    however few the source has."""
+    serve(server, meetings(3), etag='"v1"')  # Too few for the mass-deactivation hold.
+    sync_source(source)
+    serve(server, [{"error": "rate limited"}], etag='"v2"')
+    run = sync_source(source)
+    assert run.deactivated == 0 and active() == 3
+    assert "No meeting of the source could be read" in run.report
+
+
 def test_a_mass_deactivation_waits_for_confirmation(server, source):
     sync_source(source)
     serve(server, meetings(5), etag='"v2"')  # 15 of 20 gone: more than a quarter, more than 10.

@@ -1,7 +1,5 @@
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from groups import rules
 from groups.importers import (
     FILE_TYPES,
     DeactivationHeld,
@@ -70,11 +68,6 @@ class Command(BaseCommand):
         confirm,
         **options,
     ):
-        if timezone:
-            try:
-                rules.validate_time_zone(timezone)
-            except ValidationError as error:
-                raise CommandError(f"--timezone: {' '.join(error.messages)}") from None
         try:
             report = import_meetings(
                 source,
