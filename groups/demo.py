@@ -184,8 +184,6 @@ def load_demo(meetings, seed):
         codes = {"C" if rng.random() < 0.5 else "O"} if program in ("na", "dra") else set()
         codes.update(rng.sample(PROGRAM_FORMATS[program], k=rng.randint(1, 2)))
         codes.update(code for code, share in SHARED_FORMATS.items() if rng.random() < share)
-        if program in ("sos", "smart", "lifering"):
-            codes.add("A")
         codes -= set(rules.room_codes(attendance, codes))  # A video call has no wheelchair ramp.
         format_codes.append(sorted(codes))
     Meeting.objects.bulk_create(rows, batch_size=2000)

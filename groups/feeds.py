@@ -34,14 +34,13 @@ from django.utils import translation
 from groups import rules
 from groups.geocoding import country_name, region_label, region_name, zone_place
 from groups.links import path_for
-from groups.models import Attendance, Group, Location, Meeting, Philosophy
+from groups.models import Attendance, Group, Location, Meeting
 from groups.vocabulary import (
     ATTENDANCE_OPTIONS,
     DAY_NAMES,
     FORMATS_BY_CODE,
     LANGUAGES,
     OWN_FORMATS_NOTE,
-    SECULAR_TYPE,
 )
 
 UPDATED_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -107,8 +106,7 @@ def meeting_types(meeting, format_codes=None):
     language_code = LANGUAGES.get(meeting.language, (None, None, None))[1]
     codes = [language_code] if language_code else []
     codes += sorted(code for code in format_codes if code not in codes)
-    if meeting.program.philosophy == Philosophy.SECULAR and SECULAR_TYPE not in codes:
-        codes.append(SECULAR_TYPE)
+    codes += [code for code in rules.program_codes(meeting.program.philosophy) if code not in codes]
     return codes
 
 

@@ -17,7 +17,6 @@ from functools import cache
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -414,75 +413,6 @@ class MeetingFilter(django_filters.FilterSet):
                 queryset = filter_.filter(queryset, data.get(name))
         return queryset
 
-    # Never a dead end: what an empty results page offers instead. Each is a query of its own,
-    # made only when the page is empty.
-
-    @property
-    def searches_nearby(self):
-        """Whether the search looks for meetings held around a place."""
-        return self.form.point is not None and self.form.wants_local
-
-    def nearest_anywhere(self, limit=5):
-        """The meetings nearest the place that fit every choice, however far (nearest first)."""
-        if not self.searches_nearby:
-            return []
-        return self.narrowed(self.queryset).nearest(
-            self.form.point,
-            beyond_km=self.form.radius_km,
-            limit=limit,
-            soon_hours=self.form.soon_hours,
-            now=self.now,
-        )
-
-    def next_online(self, limit=3):
-        """The online meetings of the programs chosen that start soonest, on any day.
-
-        Looked for in the coming day first, as the results list them (ranges of an index),
-        then in the whole week, which reads every online meeting, only when few start sooner.
-        """
-        queryset = self.narrowed(self.queryset, skip=("attendance", "day", "time"))
-        for hours in (timing.ONLINE_HOURS, None):
-            found = queryset.search(
-                include_local=False,
-                include_online=True,
-                online_hours=hours,
-                sort=Sort.SOONEST,
-                now=self.now,
-            )
-            found = list(found[:limit])
-            if len(found) >= limit or hours is None:
-                return found
-
-    def chosen_philosophies(self):
-        """The philosophies the chosen philosophy or programs narrow the search to, if any."""
-        data = self.form.cleaned_data
-        if data.get("philosophy"):
-            return {data["philosophy"]}
-        return {PROGRAMS[slug][2] for slug in data.get("program") or []}
-
-    def others_nearby(self):
-        """Meetings within the radius that other programs offer: {philosophy: (count, nearest
-        km)}, for a search narrowed by philosophy or program."""
-        if not self.searches_nearby:
-            return {}
-        data = self.form.cleaned_data
-        queryset = self.narrowed(self.queryset, skip=("philosophy", "program"))
-        if data.get("philosophy"):
-            queryset = queryset.exclude(program__philosophy=data["philosophy"])
-        elif data.get("program"):
-            queryset = queryset.exclude(program__slug__in=data["program"])
-        else:
-            return {}
-        found = queryset.near(
-            self.form.point, self.form.radius_km, soon_hours=self.form.soon_hours, now=self.now
-        )
-        rows = (
-            found.order_by()
-            .values("program__philosophy")
-            .annotate(count=Count("pk"), nearest_km=Min("distance_km"))
-        )
-        return {row["program__philosophy"]: (row["count"], row["nearest_km"]) for row in rows}
-
     # What the results page says about the search.
 
     @property
@@ -492,13 +422,6 @@ class MeetingFilter(django_filters.FilterSet):
             Attendance.HYBRID,
         ]
         return [*current, Attendance.ONLINE] if Attendance.ONLINE not in current else None
-
-    @property
-    def narrows_beyond_program(self):
-        """Whether a choice other than the program or philosophy narrows the search."""
-        data = self.form.cleaned_data
-        chosen = [data.get(name) for name in ("text", "attendance", "format", "language", "day")]
-        return any(chosen) or bool(data.get("time")) or data.get("soon") is not None
 
     @property
     def more_choices_in_use(self):

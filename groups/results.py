@@ -1,15 +1,18 @@
-"""A page of search results, each a small card of plain strings built for the template."""
+"""A page of search results, each a small card of plain strings built for the template, and
+what an empty page offers instead."""
 
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count, Window
+from django.db.models import Count, Min, Window
 from django.utils.formats import number_format
 from django.utils.translation import pgettext_lazy
 
 from groups import schedule
 from groups.links import path_for
 from groups.search.geometry import KM_PER_MILE, MAX_RADIUS_KM, radius_in_km
+from groups.search.ranking import Sort
+from groups.search.timing import ONLINE_HOURS
 from groups.vocabulary import PROGRAMS, Attendance, Philosophy
 
 PAGE_SIZE = 20
@@ -226,15 +229,15 @@ class DeadEnd:
         form, data = filterset.form, filterset.form.cleaned_data
         unit = form.distance_unit
         programs = data.get("program") or []
-        philosophies = filterset.chosen_philosophies()
-        nearest = filterset.nearest_anywhere()
+        philosophies = chosen_philosophies(data)
+        nearest = nearest_anywhere(filterset)
         widen_to = None
         if nearest:
             # A radius in the person's unit that takes in the nearest meeting, if one may ask it.
             widen_to = max(1, math.ceil(in_unit(nearest[0].distance_km, unit)))
             if radius_in_km(widen_to, unit) > MAX_RADIUS_KM:
                 widen_to = None
-        online = filterset.next_online()
+        online = next_online(filterset)
         others = [
             Others(
                 philosophy=philosophy,
@@ -242,14 +245,14 @@ class DeadEnd:
                 count=count,
                 nearest=format_distance(nearest_km, unit),
             )
-            for philosophy, (count, nearest_km) in sorted(filterset.others_nearby().items())
+            for philosophy, (count, nearest_km) in sorted(others_nearby(filterset).items())
         ]
         return cls(
-            searched_nearby=filterset.searches_nearby,
+            searched_nearby=searches_nearby(filterset),
             radius=format_radius(form.radius_km, unit),
             program=PROGRAMS[programs[0]][1] if len(programs) == 1 else "",
             philosophy=data.get("philosophy") or "",
-            other_choices=filterset.narrows_beyond_program or len(programs) > 1,
+            other_choices=narrows_beyond_program(data) or len(programs) > 1,
             nearest=[cards.card(meeting) for meeting in nearest],
             nearest_distance=format_distance(nearest[0].distance_km, unit) if nearest else "",
             widen_to=widen_to,
@@ -257,3 +260,81 @@ class DeadEnd:
             online_wait=wait(online[0].minutes_until) if online else (),
             others=others,
         )
+
+
+# Never a dead end: what an empty results page offers instead, for the search's FilterSet. Each
+# is a query of its own, made only when the page is empty.
+
+
+def searches_nearby(filterset):
+    """Whether the search looks for meetings held around a place."""
+    return filterset.form.point is not None and filterset.form.wants_local
+
+
+def nearest_anywhere(filterset, limit=5):
+    """The meetings nearest the place that fit every choice, however far (nearest first)."""
+    if not searches_nearby(filterset):
+        return []
+    form = filterset.form
+    return filterset.narrowed(filterset.queryset).nearest(
+        form.point,
+        beyond_km=form.radius_km,
+        limit=limit,
+        soon_hours=form.soon_hours,
+        now=filterset.now,
+    )
+
+
+def next_online(filterset, limit=3):
+    """The online meetings of the programs chosen that start soonest, on any day.
+
+    Looked for in the coming day first, as the results list them (ranges of an index), then in
+    the whole week, which reads every online meeting, only when few start sooner.
+    """
+    queryset = filterset.narrowed(filterset.queryset, skip=("attendance", "day", "time"))
+    for hours in (ONLINE_HOURS, None):
+        found = queryset.search(
+            include_local=False,
+            include_online=True,
+            online_hours=hours,
+            sort=Sort.SOONEST,
+            now=filterset.now,
+        )
+        found = list(found[:limit])
+        if len(found) >= limit or hours is None:
+            return found
+
+
+def chosen_philosophies(data):
+    """The philosophies the chosen philosophy or programs narrow the search to, if any."""
+    if data.get("philosophy"):
+        return {data["philosophy"]}
+    return {PROGRAMS[slug][2] for slug in data.get("program") or []}
+
+
+def others_nearby(filterset):
+    """Meetings within the radius that other programs offer: {philosophy: (count, nearest km)},
+    for a search narrowed by philosophy or program."""
+    if not searches_nearby(filterset):
+        return {}
+    form, data = filterset.form, filterset.form.cleaned_data
+    queryset = filterset.narrowed(filterset.queryset, skip=("philosophy", "program"))
+    if data.get("philosophy"):
+        queryset = queryset.exclude(program__philosophy=data["philosophy"])
+    elif data.get("program"):
+        queryset = queryset.exclude(program__slug__in=data["program"])
+    else:
+        return {}
+    found = queryset.near(form.point, form.radius_km, soon_hours=form.soon_hours, now=filterset.now)
+    rows = (
+        found.order_by()
+        .values("program__philosophy")
+        .annotate(count=Count("pk"), nearest_km=Min("distance_km"))
+    )
+    return {row["program__philosophy"]: (row["count"], row["nearest_km"]) for row in rows}
+
+
+def narrows_beyond_program(data):
+    """Whether a choice other than the program or philosophy narrows the search."""
+    chosen = [data.get(name) for name in ("text", "attendance", "format", "language", "day")]
+    return any(chosen) or bool(data.get("time")) or data.get("soon") is not None

@@ -17,8 +17,10 @@ from groups.vocabulary import (
     DAY_NAMES,
     FORMATS_BY_CODE,
     IN_PERSON_ONLY_CODES,
+    SECULAR_TYPE,
     SHORTEST_DIAL_IN,
     Attendance,
+    Philosophy,
 )
 
 TIME_ZONE_CHOICES = sorted((name, name) for name in schedule.zone_names())
@@ -138,8 +140,23 @@ SLUG_LENGTH = 200
 def unique_slug(name, weekday, is_taken):
     """A web address for a meeting from its name and day: "hope-group-monday", "-2" if taken."""
     day = DAY_NAMES[weekday] if weekday in range(7) else ""  # The database refuses other days.
-    base = slugify(f"{name} {day}")[:SLUG_LENGTH] or "meeting"
+    return free_slug(f"{name} {day}", is_taken, fallback="meeting")
+
+
+def free_slug(text, is_taken, *, fallback):
+    """A web address made of ``text`` ("clean-start-group"), or ``fallback`` when it has no
+    letter to keep, with "-2", "-3"... added while ``is_taken`` says it is in use."""
+    base = slugify(text)[:SLUG_LENGTH] or fallback
     slug, n = base, 2
     while is_taken(slug):
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def program_codes(philosophy):
+    """The format codes a meeting has by its program alone: A (secular) for a secular program.
+
+    Imports and sample data do not store them on the meeting; the feed adds them back and the
+    search's format filter finds them from the program, so a meeting says it once.
+    """
+    return [SECULAR_TYPE] if philosophy == Philosophy.SECULAR else []

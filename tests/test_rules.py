@@ -15,6 +15,7 @@ from geopy.geocoders.base import Geocoder
 
 from groups import rules
 from groups.admin.imports import ImportForm
+from groups.demo import load_demo
 from groups.filters import MeetingFilter
 from groups.forms import SuggestionForm
 from groups.geocoding import locate
@@ -298,6 +299,14 @@ def test_the_secular_code_is_added_by_the_feed_and_not_kept_as_a_format(tmp_path
     assert [fmt.code for fmt in meeting.formats.all()] == ["D"]
     (record,) = json.loads(b"".join(client.get(reverse("groups:meetings_json")).streaming_content))
     assert record["types"].count(SECULAR_TYPE) == 1
+    # The format filter finds it from the program, as sample data and admin entries alike.
+    assert list(Meeting.objects.with_formats([SECULAR_TYPE])) == [meeting]
+    assert SECULAR_TYPE not in [code for codes in demo_codes(500) for code in codes]
+
+
+def demo_codes(count):
+    load_demo(count, seed=3)
+    return [[fmt.code for fmt in meeting.formats.all()] for meeting in Meeting.objects.samples()]
 
 
 def test_the_suggestion_form_offers_exactly_what_a_suggestion_may_propose(db):

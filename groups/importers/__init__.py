@@ -26,7 +26,7 @@ from groups.importers.importer import (
     ImportRejected,
     import_meetings,
 )
-from groups.importers.records import Report
+from groups.importers.report import Report
 from groups.importers.sources import FILE_TYPES, MAX_SOURCE_BYTES, SourceError, decode
 
 __all__ = [

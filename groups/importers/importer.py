@@ -10,7 +10,8 @@ from django.utils.translation import gettext, ngettext
 
 from groups.importers.bmlt import bmlt_records
 from groups.importers.meeting_guide import meeting_guide_records
-from groups.importers.records import Rejected, Report
+from groups.importers.records import Rejected
+from groups.importers.report import Report
 from groups.importers.sources import (
     BMLT,
     CSV,

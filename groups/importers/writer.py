@@ -28,9 +28,8 @@ from groups.geocoding import get_geocoder, locate, zone_at
 from groups.history import ADDITION, CHANGE, LOG_FIELDS, log_rows, system_user
 from groups.importers import rows
 from groups.importers.records import Rejected, location_key
-from groups.models import Attendance, Format, Group, Location, Meeting, Philosophy
+from groups.models import Attendance, Format, Group, Location, Meeting
 from groups.models.named_groups import unique_group_slug
-from groups.vocabulary import SECULAR_TYPE
 
 BATCH = 1000
 MEETING_FIELDS = [
@@ -253,10 +252,8 @@ class Writer:
         taken = set(Meeting.objects.values_list("slug", flat=True))
         for record in records:
             program = self.programs[record.program] if record.program else self.program
-            codes = record.codes
-            if program.philosophy == Philosophy.SECULAR:
-                # The program says it already; feeds add it back from the program.
-                codes = [code for code in codes if code != SECULAR_TYPE]
+            implied = rules.program_codes(program.philosophy)
+            codes = [code for code in record.codes if code not in implied]
             wanted_formats = {formats[code] for code in codes}
             meeting = existing.get(record.external_id)
             location = record.location

@@ -7,7 +7,6 @@ home group inside it ("Clean Start Group") that the Meeting Guide spec calls ``g
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from groups import rules
@@ -76,8 +75,8 @@ class Group(models.Model):
 def unique_group_slug(name, pk=None, taken=None):
     """A web address for a group from its name: "clean-start-group", "-2" if taken."""
     others = Group.objects.exclude(pk=pk)
-    base = slugify(name)[: rules.SLUG_LENGTH] or "group"
-    slug, n = base, 2
-    while (taken is not None and slug in taken) or others.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+
+    def is_taken(slug):
+        return (taken is not None and slug in taken) or others.filter(slug=slug).exists()
+
+    return rules.free_slug(name, is_taken, fallback="group")

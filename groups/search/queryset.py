@@ -10,7 +10,7 @@ from django.utils import timezone
 from groups import rules
 from groups.search import geometry, ranking, timing
 from groups.text import search_words
-from groups.vocabulary import Attendance
+from groups.vocabulary import Attendance, Philosophy
 
 ONLINE_ONLY = Q(attendance=Attendance.ONLINE)
 
@@ -27,10 +27,15 @@ class SearchQuerySet(models.QuerySet):
 
         A code about a room (wheelchair access, ...) never fits a meeting held only online, as
         rules.room_codes says, even if one was stored before that rule or kept by a change of
-        attendance: the search then agrees with the meeting's page and the feed.
+        attendance; a code the program implies (rules.program_codes) fits all its meetings. The
+        search then agrees with the meeting's page and the feed.
         """
         through = self.model.formats.through
         condition = Exists(through.objects.filter(meeting=OuterRef("pk"), format__code=code))
+        # A format the program itself implies (secular) is not stored on its meetings.
+        implied_by = [value for value in Philosophy.values if code in rules.program_codes(value)]
+        if implied_by:
+            condition = condition | Q(program__philosophy__in=implied_by)
         if rules.room_codes(Attendance.ONLINE, [code]):
             return condition & ~ONLINE_ONLY
         return condition
