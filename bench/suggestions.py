@@ -58,8 +58,10 @@ def run(label, **settings):
         manage(env, "createcachetable")
         with Gunicorn(env, Path(folder) / "gunicorn.log") as server:
             start, statuses = threading.Barrier(CONNECTIONS), []
-            shares = [SUGGESTIONS // CONNECTIONS + (n < SUGGESTIONS % CONNECTIONS) for n in
-                      range(CONNECTIONS)]  # fmt: skip
+            shares = [
+                SUGGESTIONS // CONNECTIONS + (n < SUGGESTIONS % CONNECTIONS)
+                for n in range(CONNECTIONS)
+            ]
             threads = [
                 threading.Thread(target=send, args=(server.port, share, start, statuses))
                 for share in shares

@@ -11,7 +11,7 @@ from datetime import date, time, timedelta
 
 from django.db import transaction
 
-from groups import rules
+from groups import rules, schedule
 from groups.models import Attendance, Format, Location, Meeting, Place, Program
 from groups.search.queryset import refresh_planner_statistics
 
@@ -156,7 +156,7 @@ def load_demo(meetings, seed):
             zone, country = location.timezone, location.country
         start = _pick(rng, START_TIMES)
         minutes = _pick(rng, DURATIONS)
-        end = time(*divmod((start.hour * 60 + start.minute + minutes) % 1440, 60))
+        end = schedule.clock(start.hour * 60 + start.minute + minutes)
         name = f"{rng.choice(NAME_WORDS[0])} {rng.choice(NAME_WORDS[1])}{SAMPLE_SUFFIX}"
         online = attendance != Attendance.IN_PERSON
         phone = rng.randint(0, 99) if online and rng.random() < 0.4 else (index % 100)

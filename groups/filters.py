@@ -22,7 +22,7 @@ from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from geopy.location import Location as GeoLocation
 
-from groups import schedule
+from groups import rules
 from groups.geocoding import MAX_QUERY_LENGTH, search_geocoder, zone_at
 from groups.models import Attendance, Meeting, Philosophy, Weekday
 from groups.models.programs import (
@@ -217,7 +217,7 @@ class MeetingSearchForm(forms.Form):
             place_name = gettext("your location")
             self.place = GeoLocation(place_name, point, {"timezone": zone_at(*point) or ""})
         browser_zone = data.get("tz")
-        if browser_zone and browser_zone not in schedule.zone_names():
+        if browser_zone and not rules.is_time_zone(browser_zone):
             browser_zone = None  # A zone the browser named that we do not know: use the place's.
         zone = browser_zone or (self.place and self.place.raw.get("timezone")) or None
         self.searcher_zone = zoneinfo.ZoneInfo(zone) if zone else None

@@ -26,8 +26,13 @@ from groups.vocabulary import (
 TIME_ZONE_CHOICES = sorted((name, name) for name in schedule.zone_names())
 
 
+def is_time_zone(name):
+    """Whether ``name`` is an IANA time zone name of the tz database, such as America/Chicago."""
+    return name in schedule.zone_names()
+
+
 def validate_time_zone(value):
-    if value not in schedule.zone_names():
+    if not is_time_zone(value):
         raise ValidationError(
             _("“%(value)s” is not a time zone name such as America/Chicago."),
             code="invalid_time_zone",

@@ -66,10 +66,16 @@ def test_command_loads_only_when_empty_if_asked(db, capsys):
 def test_import_meetings_holds_a_mass_deactivation_until_confirmed(db, tmp_path):
     def feed(count):
         records = [
-            {"name": f"M {n}", "slug": f"m-{n}", "day": 1, "time": "19:00",
-             "timezone": "America/Chicago", "conference_url": f"https://zoom.us/j/{n}"}
+            {
+                "name": f"M {n}",
+                "slug": f"m-{n}",
+                "day": 1,
+                "time": "19:00",
+                "timezone": "America/Chicago",
+                "conference_url": f"https://zoom.us/j/{n}",
+            }
             for n in range(count)
-        ]  # fmt: skip
+        ]
         path = tmp_path / f"feed-{count}.json"
         path.write_text(json.dumps(records))
         return str(path)

@@ -53,13 +53,23 @@ def test_the_feed_validates_against_the_spec_schema(
     client, feed_meetings, make_meeting, make_location, programs, feed_records
 ):
     tokyo = make_location(
-        name="Kita Hall", city="Kita", region="40", country="JP", postal_code="114-0001",
-        latitude=35.7528, longitude=139.7336, timezone="Asia/Tokyo",
-    )  # fmt: skip
+        name="Kita Hall",
+        city="Kita",
+        region="40",
+        country="JP",
+        postal_code="114-0001",
+        latitude=35.7528,
+        longitude=139.7336,
+        timezone="Asia/Tokyo",
+    )
     make_meeting(name="Tokyo Hope", location=tokyo, formats=["X", "BT"], language="ja")
     group = Group.objects.create(program=programs["na"], name="Clean Start Group", notes="Hi.")
-    make_meeting(name="Hybrid", attendance=Attendance.HYBRID, group=group,
-                 conference_phone="+1 (646) 558-8656,,123#")  # fmt: skip
+    make_meeting(
+        name="Hybrid",
+        attendance=Attendance.HYBRID,
+        group=group,
+        conference_phone="+1 (646) 558-8656,,123#",
+    )
     records = feed_records()
     assert len(records) == 4
     errors = [f"{list(e.path)}: {e.message}" for e in feed_validator().iter_errors(records)]
@@ -96,9 +106,13 @@ def test_the_feed_speaks_the_spec(client, make_meeting, make_location, programs,
         program=programs["na"], name="Clean Start Group", notes="Since 1990."
     )
     meeting = make_meeting(
-        location=hall, attendance=Attendance.HYBRID, group=group,
-        conference_phone="+1 646 558-8656,,123#", conference_url="", notes="",
-    )  # fmt: skip
+        location=hall,
+        attendance=Attendance.HYBRID,
+        group=group,
+        conference_phone="+1 646 558-8656,,123#",
+        conference_url="",
+        notes="",
+    )
     record = feed_record(feed_records, meeting)
     assert (record["latitude"], record["longitude"]) == (45.52346, -122.67654)
     assert record["conference_phone"] == "+16465588656,,123#"
@@ -110,8 +124,9 @@ def test_the_feed_speaks_the_spec(client, make_meeting, make_location, programs,
 def test_numeric_region_codes_never_reach_readers(
     client, make_meeting, make_location, feed_records
 ):
-    kita = make_location(name="Kita Hall", city="Kita", region="40", country="JP",
-                         timezone="Asia/Tokyo")  # fmt: skip
+    kita = make_location(
+        name="Kita Hall", city="Kita", region="40", country="JP", timezone="Asia/Tokyo"
+    )
     record = feed_record(feed_records, make_meeting(location=kita))
     assert record["state"] == "Tokyo"
     assert record["regions"] == ["Japan", "Tokyo", "Kita"]
@@ -149,8 +164,13 @@ def test_every_record_is_one_tsml_ui_lists(
     slug seen before, with no address at all, or with no time zone; it counts a meeting in person
     unless ``approximate`` is "yes", and online when it has a join link or a dial-in phone."""
     make_meeting(name="Anywhere", attendance=Attendance.ONLINE, timezone="Etc/UTC")
-    make_meeting(name="Phone Only", attendance=Attendance.ONLINE, conference_url="",
-                 conference_phone="+44 20 7946 0000", timezone="Europe/London")  # fmt: skip
+    make_meeting(
+        name="Phone Only",
+        attendance=Attendance.ONLINE,
+        conference_url="",
+        conference_phone="+44 20 7946 0000",
+        timezone="Europe/London",
+    )
     make_meeting(name="Both", attendance=Attendance.HYBRID, location=make_location(city="Salem"))
     records = feed_records()
     assert len(records) == len({record["slug"] for record in records}) == 5

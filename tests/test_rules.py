@@ -269,8 +269,9 @@ def test_a_meeting_past_midnight_is_fine_everywhere(hall, admin_client):
 
 def test_the_default_time_zone_of_an_import_follows_the_same_rule(db):
     message = "“Mars/Olympus” is not a time zone name such as America/Chicago."
-    form = ImportForm({"program": "na", "url": "https://example.org/feed.json",
-                       "timezone": "Mars/Olympus"})  # fmt: skip
+    form = ImportForm(
+        {"program": "na", "url": "https://example.org/feed.json", "timezone": "Mars/Olympus"}
+    )
     assert message in form.errors["timezone"]
     with pytest.raises(CommandError, match=message):
         call_command(
@@ -280,8 +281,9 @@ def test_the_default_time_zone_of_an_import_follows_the_same_rule(db):
 
 def test_an_import_source_label_follows_the_text_rule(db):
     message = "Remove the line break or other control character (U+000A) from this text."
-    form = ImportForm({"program": "na", "url": "https://example.org/feed.json",
-                       "source": "area\nfeed"})  # fmt: skip
+    form = ImportForm(
+        {"program": "na", "url": "https://example.org/feed.json", "source": "area\nfeed"}
+    )
     assert message in form.errors["source"]
     with pytest.raises(CommandError, match=re.escape(message)):
         call_command("import_meetings", "feed.json", "--program", "na", "--source", "area\nfeed")
@@ -363,8 +365,14 @@ class Recorder(Geocoder):
 
 
 def test_admin_and_imports_ask_a_geocoder_the_same_questions(tmp_path, db):
-    hall = Location(name="Hall", address="1 Main St", city="Portland", region="OR",
-                    postal_code="97205", country="US")  # fmt: skip
+    hall = Location(
+        name="Hall",
+        address="1 Main St",
+        city="Portland",
+        region="OR",
+        postal_code="97205",
+        country="US",
+    )
     by_admin = Recorder()
     locate(hall, by_admin)
     by_import = Recorder()
@@ -413,11 +421,19 @@ def test_admin_warns_when_apps_would_hide_an_online_meeting(admin_client, progra
     from groups.admin.meetings import JOIN_WARNING
 
     data = {
-        "program": programs["na"].pk, "name": "Video", "weekday": 1, "start_time": "19:00",
-        "end_time": "20:00", "attendance": "online", "timezone": "America/Chicago",
-        "conference_url": "https://video.example.org/room", "language": "en", "is_active": "on",
-        "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0",
-    }  # fmt: skip
+        "program": programs["na"].pk,
+        "name": "Video",
+        "weekday": 1,
+        "start_time": "19:00",
+        "end_time": "20:00",
+        "attendance": "online",
+        "timezone": "America/Chicago",
+        "conference_url": "https://video.example.org/room",
+        "language": "en",
+        "is_active": "on",
+        "contacts-TOTAL_FORMS": "0",
+        "contacts-INITIAL_FORMS": "0",
+    }
     response = admin_client.post("/admin/groups/meeting/add/", data, follow=True)
     assert response.status_code == 200
     assert str(JOIN_WARNING) in [str(message) for message in response.context["messages"]]

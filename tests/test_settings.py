@@ -146,8 +146,14 @@ def test_production_cookies_are_host_only_and_https_only():
         " s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_DOMAIN, s.SESSION_COOKIE_PATH]))"
     )
     assert json.loads(run(code, **PRODUCTION).stdout) == [
-        "__Host-sessionid", "__Host-csrftoken", True, True, True, None, "/"
-    ]  # fmt: skip
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        True,
+        True,
+        True,
+        None,
+        "/",
+    ]
     # Development over plain HTTP keeps the plain names (a __Host- cookie needs HTTPS).
     assert json.loads(run(code).stdout)[:2] == ["sessionid", "csrftoken"]
 

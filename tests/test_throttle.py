@@ -64,8 +64,9 @@ def racing_env(tmp_path, transactional_db):
         db = connection.settings_dict
         url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(DJANGO_SETTINGS_MODULE="directory.settings", DATABASE_URL=url,
-               DJANGO_CACHE_LOCATION=table)  # fmt: skip
+    env.update(
+        DJANGO_SETTINGS_MODULE="directory.settings", DATABASE_URL=url, DJANGO_CACHE_LOCATION=table
+    )
     subprocess.run([sys.executable, "manage.py", "createcachetable"], cwd=ROOT, env=env, check=True)
     yield env
     if connection.vendor != "sqlite":
@@ -76,10 +77,16 @@ def racing_env(tmp_path, transactional_db):
 def test_the_limit_holds_when_processes_race(racing_env):
     scope = f"race-{uuid.uuid4().hex}"
     racers = [
-        subprocess.Popen([sys.executable, "-c", RACER, scope], cwd=ROOT, env=racing_env,
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", RACER, scope],
+            cwd=ROOT,
+            env=racing_env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(8)
-    ]  # fmt: skip
+    ]
     for racer in racers:
         assert racer.stdout.readline().strip() == "ready"
     for racer in racers:
@@ -153,9 +160,11 @@ def cache_refusing_writes(db, settings):
     """
     settings.CACHES = {
         **settings.CACHES,
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                    "LOCATION": "read_only_cache"},
-    }  # fmt: skip
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "read_only_cache",
+        },
+    }
     call_command("createcachetable")
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":

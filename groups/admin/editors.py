@@ -19,10 +19,15 @@ from django.db.models.functions import Cast
 from groups.models import Location, Meeting, Program
 
 
+def is_superuser(user):
+    """Whether the user may do everything, here and in what only superusers see."""
+    return user.is_active and user.is_superuser
+
+
 def editor_program_ids(request):
     """Ids of the programs the user edits, or None for a superuser, who edits them all."""
     user = request.user
-    if user.is_active and user.is_superuser:
+    if is_superuser(user):
         return None
     if not hasattr(request, "_editor_program_ids"):
         ids = []
@@ -112,4 +117,4 @@ class EditorPermissions:
         return is_editor(request)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return is_superuser(request.user)

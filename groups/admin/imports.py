@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from groups.admin.editors import is_superuser
 from groups.importers import (
     FILE_TYPES,
     MAX_SOURCE_BYTES,
@@ -112,7 +113,7 @@ class ImportForm(forms.Form):
 
 
 @staff_member_required
-@user_passes_test(lambda user: user.is_superuser, login_url="admin:login")
+@user_passes_test(is_superuser, login_url="admin:login")
 def import_meetings_view(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     report = error = None

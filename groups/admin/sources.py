@@ -5,29 +5,26 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from groups.admin.editors import is_superuser
 from groups.importers.sync import sync_source
 from groups.models import Source, SourceRun
 
 
-def is_superuser(request):
-    return request.user.is_active and request.user.is_superuser
-
-
 class SuperuserOnly:
     def has_module_permission(self, request):
-        return is_superuser(request)
+        return is_superuser(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return is_superuser(request)
+        return is_superuser(request.user)
 
     def has_add_permission(self, request, obj=None):
-        return is_superuser(request)
+        return is_superuser(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return is_superuser(request)
+        return is_superuser(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return is_superuser(request)
+        return is_superuser(request.user)
 
 
 class SourceRunInline(SuperuserOnly, admin.TabularInline):
@@ -48,14 +45,31 @@ class SourceRunInline(SuperuserOnly, admin.TabularInline):
 
 @admin.register(Source)
 class SourceAdmin(SuperuserOnly, admin.ModelAdmin):
-    list_display = ["label", "program", "file_type", "every_hours", "enabled", "last_checked",
-                    "last_status"]  # fmt: skip
+    list_display = [
+        "label",
+        "program",
+        "file_type",
+        "every_hours",
+        "enabled",
+        "last_checked",
+        "last_status",
+    ]
     list_filter = ["program", "enabled", "file_type"]
     list_select_related = ["program"]
     search_fields = ["label", "url"]
     readonly_fields = ["last_checked", "etag", "last_modified"]
-    fields = ["label", "url", "file_type", "program", "default_timezone", "every_hours",
-              "enabled", "last_checked", "etag", "last_modified"]  # fmt: skip
+    fields = [
+        "label",
+        "url",
+        "file_type",
+        "program",
+        "default_timezone",
+        "every_hours",
+        "enabled",
+        "last_checked",
+        "etag",
+        "last_modified",
+    ]
     inlines = [SourceRunInline]
     actions = ["check_now", "confirm_held"]
 

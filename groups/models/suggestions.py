@@ -74,11 +74,6 @@ def proposal_errors(proposed):
     return errors
 
 
-class ChangeRequestQuerySet(models.QuerySet):
-    def pending(self):
-        return self.filter(status=ChangeRequest.Status.PENDING)
-
-
 class ChangeRequest(models.Model):
     """A correction or a new meeting suggested by the public, waiting for an editor's review."""
 
@@ -137,8 +132,6 @@ class ChangeRequest(models.Model):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     note = NotesField(_("reviewer's note"), blank=True, help_text=_("Seen only by editors."))
     created = models.DateTimeField(_("created"), auto_now_add=True)
-
-    objects = ChangeRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("change request")

@@ -96,9 +96,20 @@ def location_form():
     """The admin location form's POST data for ``location`` (or a new one), with ``changes``."""
 
     def data_for(location=None, **changes):
-        data = {"name": "", "address": "", "city": "", "region": "", "postal_code": "",
-                "country": "US", "latitude": "", "longitude": "", "timezone": "", "directions": "",
-                "meetings-TOTAL_FORMS": "0", "meetings-INITIAL_FORMS": "0"}  # fmt: skip
+        data = {
+            "name": "",
+            "address": "",
+            "city": "",
+            "region": "",
+            "postal_code": "",
+            "country": "US",
+            "latitude": "",
+            "longitude": "",
+            "timezone": "",
+            "directions": "",
+            "meetings-TOTAL_FORMS": "0",
+            "meetings-INITIAL_FORMS": "0",
+        }
         if location is not None:
             for key in ["name", "address", "city", "region", "postal_code", "country", "timezone"]:
                 data[key] = getattr(location, key)

@@ -21,8 +21,9 @@ def test_location_page_lists_its_meetings_of_the_editors_programs(
 def test_new_location_without_coordinates_is_placed_from_its_address(
     admin_client, admin_url, messages_of, location_form
 ):
-    data = location_form(name="Church", address="1 Main St", city="Salem", region="OR",
-                         postal_code="97301")  # fmt: skip
+    data = location_form(
+        name="Church", address="1 Main St", city="Salem", region="OR", postal_code="97301"
+    )
     response = admin_client.post(admin_url("location_add"), data)
     assert response.status_code == 302
     church = Location.objects.get(name="Church")
@@ -33,8 +34,9 @@ def test_new_location_without_coordinates_is_placed_from_its_address(
 
 
 def test_typed_coordinates_are_kept_and_give_the_time_zone(admin_client, admin_url, location_form):
-    data = location_form(name="Hall", city="Chicago", region="IL", latitude="41.88",
-                         longitude="-87.63")  # fmt: skip
+    data = location_form(
+        name="Hall", city="Chicago", region="IL", latitude="41.88", longitude="-87.63"
+    )
     admin_client.post(admin_url("location_add"), data)
     hall = Location.objects.get(name="Hall")
     assert (hall.latitude, hall.longitude) == (41.88, -87.63)
@@ -146,8 +148,19 @@ def test_an_editor_gives_their_meetings_a_copy_to_change(
     copy = Location.objects.exclude(pk=shared_hall.pk).get()
     assert response.status_code == 302 and response.url == admin_url("location_change", copy.pk)
     assert any("a copy of" in message for message in messages_of(response))
-    same = ["name", "address", "city", "region", "postal_code", "country", "latitude",
-            "longitude", "timezone", "directions", "is_sample"]  # fmt: skip
+    same = [
+        "name",
+        "address",
+        "city",
+        "region",
+        "postal_code",
+        "country",
+        "latitude",
+        "longitude",
+        "timezone",
+        "directions",
+        "is_sample",
+    ]
     assert [getattr(copy, f) for f in same] == [getattr(shared_hall, f) for f in same]
     assert [m.name for m in copy.meetings.all()] == ["SOS Thursday"]
     assert shared_hall.meetings.count() == 5

@@ -54,12 +54,16 @@ def test_actions_verify_deactivate_reactivate_and_record_who(
 def test_contacts_inline_and_public_contacts(admin_client, make_meeting, admin_url, meeting_form):
     meeting = make_meeting()
     data = meeting_form(meeting)
-    data.update({
-        "contacts-TOTAL_FORMS": "2",
-        "contacts-0-name": "Secretary", "contacts-0-email": "sec@example.org",
-        "contacts-0-is_public": "on",
-        "contacts-1-name": "Treasurer", "contacts-1-phone": "555-0100",
-    })  # fmt: skip
+    data.update(
+        {
+            "contacts-TOTAL_FORMS": "2",
+            "contacts-0-name": "Secretary",
+            "contacts-0-email": "sec@example.org",
+            "contacts-0-is_public": "on",
+            "contacts-1-name": "Treasurer",
+            "contacts-1-phone": "555-0100",
+        }
+    )
     response = admin_client.post(admin_url("meeting_change", meeting.pk), data)
     assert response.status_code == 302
     assert [c.name for c in meeting.contacts.all()] == ["Secretary", "Treasurer"]

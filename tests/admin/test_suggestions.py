@@ -50,9 +50,12 @@ def test_approving_a_correction_applies_it_and_records_who(
     assert entry.user == na_editor
     assert entry.change_message == f"Approved suggestion #{correction.pk} from Sam."
     # A reviewed request is a record: it can no longer be changed.
-    assert editor_client.get(admin_url("changerequest_change", correction.pk)).context[
-        "has_change_permission"
-    ] is False  # fmt: skip
+    assert (
+        editor_client.get(admin_url("changerequest_change", correction.pk)).context[
+            "has_change_permission"
+        ]
+        is False
+    )
 
 
 def test_approving_a_new_meeting_creates_it(admin_client, admin_user, programs, history, admin_url):
@@ -60,11 +63,17 @@ def test_approving_a_new_meeting_creates_it(admin_client, admin_user, programs, 
         kind=ChangeRequest.Kind.NEW_MEETING,
         program=programs["sos"],
         proposed={
-            "program": "sos", "name": "Secular Sunday", "weekday": 0, "start_time": "10:00",
-            "attendance": "in-person", "location_name": "Library", "location_city": "Salem",
-            "location_region": "OR", "location_country": "US",
+            "program": "sos",
+            "name": "Secular Sunday",
+            "weekday": 0,
+            "start_time": "10:00",
+            "attendance": "in-person",
+            "location_name": "Library",
+            "location_city": "Salem",
+            "location_region": "OR",
+            "location_country": "US",
         },
-    )  # fmt: skip
+    )
     admin_client.post(
         admin_url("changerequest_changelist"),
         {"action": "approve_selected", "_selected_action": [request.pk]},

@@ -221,10 +221,15 @@ def test_an_online_meetings_approximate_area_is_not_a_location(
     db, run_import, write_feed, approximate
 ):
     record = {
-        "name": "Online", "slug": "online", "day": 1, "time": "19:00",
-        "timezone": "America/Chicago", "conference_url": "https://zoom.us/j/1",
-        "formatted_address": "Chicago, IL, USA", "approximate": approximate,
-    }  # fmt: skip
+        "name": "Online",
+        "slug": "online",
+        "day": 1,
+        "time": "19:00",
+        "timezone": "America/Chicago",
+        "conference_url": "https://zoom.us/j/1",
+        "formatted_address": "Chicago, IL, USA",
+        "approximate": approximate,
+    }
     run_import(write_feed([record]))
     meeting = Meeting.objects.get()
     assert meeting.attendance == "online" and meeting.location is None

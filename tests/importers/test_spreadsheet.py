@@ -67,8 +67,11 @@ def test_the_12_step_meeting_list_template_imports(db, run_import, codes):
     assert codes(after_work) == ["O", "X"]
     location = after_work.location
     assert (location.name, location.address, location.city, location.region) == (
-        "Saturday Nite Live", "2634 Union Ave", "San Jose", "CA",
-    )  # fmt: skip
+        "Saturday Nite Live",
+        "2634 Union Ave",
+        "San Jose",
+        "CA",
+    )
     assert location.postal_code == "95124" and location.country == "US"
     assert after_work.group == Group.objects.get(name="Saturday Nite Live")
     tgif = Meeting.objects.get(external_id="t-g-i-f")

@@ -63,10 +63,16 @@ def server(settings):
 
 def meetings(count, start=0):
     return [
-        {"name": f"Meeting {n}", "slug": f"m-{n}", "day": n % 7, "time": "19:00",
-         "timezone": "America/Chicago", "conference_url": f"https://zoom.us/j/{n}"}
+        {
+            "name": f"Meeting {n}",
+            "slug": f"m-{n}",
+            "day": n % 7,
+            "time": "19:00",
+            "timezone": "America/Chicago",
+            "conference_url": f"https://zoom.us/j/{n}",
+        }
         for n in range(start, start + count)
-    ]  # fmt: skip
+    ]
 
 
 def serve(server, records, path="/meetings.json", **route):
@@ -116,7 +122,7 @@ def test_a_source_is_imported_then_asked_only_whether_it_changed(server, source)
                 "headers": {"Content-Type": "text/html"},
             },
             "web page",
-        ),  # fmt: skip
+        ),
         ({"body": b"[]", "headers": {"Content-Length": "1000"}}, "cut short"),
         ({"status": 500}, "HTTP 500"),
     ],
@@ -187,7 +193,7 @@ def test_a_private_address_is_refused(server, source, settings):
         ("0.0.0.0", True),  # noqa: S104 - the unspecified address, refused
         ("8.8.8.8", False),
         ("2606:4700::1111", False),
-    ],  # fmt: skip
+    ],
 )
 def test_which_addresses_are_refused(address, refused):
     assert bool(refused_address(address)) is refused

@@ -212,10 +212,14 @@ def test_room_codes_are_dropped_from_online_meetings_and_reported(
     db, run_import, write_feed, codes
 ):
     record = {
-        "name": "Online Candle", "slug": "online-candle", "day": 1, "time": "20:00",
-        "timezone": "America/Chicago", "conference_url": "https://zoom.us/j/1",
+        "name": "Online Candle",
+        "slug": "online-candle",
+        "day": 1,
+        "time": "20:00",
+        "timezone": "America/Chicago",
+        "conference_url": "https://zoom.us/j/1",
         "types": ["X", "CAN", "D"],
-    }  # fmt: skip
+    }
     report = run_import(write_feed([record]))
     meeting = Meeting.objects.get()
     assert meeting.attendance == "online" and codes(meeting) == ["D"]
@@ -231,11 +235,21 @@ def test_imported_meetings_can_be_found_by_keyword(db, run_import):
 def test_online_meetings_apps_cannot_join_are_named_in_the_report(db, run_import, write_feed):
     base = {"day": 1, "time": "20:00", "timezone": "America/Chicago"}
     records = [
-        {**base, "name": "Own Server", "slug": "own", "conference_url": "https://talk.example.org/1"},
+        {
+            **base,
+            "name": "Own Server",
+            "slug": "own",
+            "conference_url": "https://talk.example.org/1",
+        },
         {**base, "name": "Zoom", "slug": "zoom", "conference_url": "https://zoom.us/j/1"},
-        {**base, "name": "Phone", "slug": "phone", "conference_url": "https://talk.example.org/2",
-         "conference_phone": "+16465588656"},
-    ]  # fmt: skip
+        {
+            **base,
+            "name": "Phone",
+            "slug": "phone",
+            "conference_url": "https://talk.example.org/2",
+            "conference_phone": "+16465588656",
+        },
+    ]
     report = run_import(write_feed(records))
     assert Meeting.objects.count() == 3  # A warning, not a refusal.
     assert len(report.not_joinable_in_apps) == 1 and "own" in report.not_joinable_in_apps[0]

@@ -596,8 +596,15 @@ def test_an_online_meeting_page_tells_of_no_room(client, make_meeting, make_loca
 
 
 def test_result_cards_name_the_region(client, make_meeting, make_location):
-    kita = make_location(name="Kita Hall", city="Kita", region="40", country="JP",
-                         latitude=35.7528, longitude=139.7336, timezone="Asia/Tokyo")  # fmt: skip
+    kita = make_location(
+        name="Kita Hall",
+        city="Kita",
+        region="40",
+        country="JP",
+        latitude=35.7528,
+        longitude=139.7336,
+        timezone="Asia/Tokyo",
+    )
     make_meeting(name="Tokyo Hope", location=kita)
     page = client.get(reverse("groups:meeting_list"), {"lat": "35.75", "lng": "139.73"}).text
     assert "Kita Hall, Kita, Tokyo" in page and "Kita, 40" not in page

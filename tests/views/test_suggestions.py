@@ -108,9 +108,11 @@ def test_a_cache_that_cannot_count_refuses_and_keeps_what_was_typed(
 ):
     settings.CACHES = {
         **settings.CACHES,
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                    "LOCATION": "no_such_cache_table"},
-    }  # fmt: skip
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "no_such_cache_table",
+        },
+    }
     response = client.post(reverse("groups:suggest_meeting"), new_meeting_data)
     assert response.status_code == 503
     assert "We cannot take suggestions just now, so nothing was sent." in response.text
