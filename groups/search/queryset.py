@@ -18,10 +18,6 @@ ONLINE_ONLY = Q(attendance=Attendance.ONLINE)
 class SearchQuerySet(models.QuerySet):
     """The search over meetings; the Meeting model's QuerySet builds on it."""
 
-    def with_minutes_until(self, now=None):
-        """Annotate ``minutes_until`` the next start; while in progress, minus the minutes since."""
-        return self.annotate(minutes_until=timing.minutes_until(now or timezone.now()))
-
     def has_format(self, code):
         """A condition: the meeting has the format with this code.
 
@@ -103,14 +99,18 @@ class SearchQuerySet(models.QuerySet):
         wanted = [term for term in (local, *(online or [])) if term is not None]
         if not wanted:
             return self.none()
-        queryset = self.filter(reduce(operator.or_, wanted))
-        queryset = queryset._within_radius(point, radius_km, local is not None, online is not None)
-        queryset = queryset.with_minutes_until(now)
+        # The steps' expressions are gathered and added in one call each (alias, annotate,
+        # filter): every QuerySet call copies the whole query, which is most of its cost.
+        conditions = [reduce(operator.or_, wanted)]
+        aliases, annotations = {}, {}
+        self._within_radius(point, radius_km, local is not None, online is not None,
+                            aliases, annotations, conditions)  # fmt: skip
+        annotations["minutes_until"] = timing.minutes_until(now)
         if soon_hours is not None:
-            queryset = queryset.filter(minutes_until__lte=int(soon_hours * 60))
+            conditions.append(Q(minutes_until__lte=int(soon_hours * 60)))
         elif horizon is not None:
-            queryset = queryset.filter(~ONLINE_ONLY | Q(minutes_until__lte=horizon))
-        queryset = queryset.annotate(
+            conditions.append(~ONLINE_ONLY | Q(minutes_until__lte=horizon))
+        annotations.update(
             philosophy_match=ranking.philosophy_match(prefer_philosophy),
             formats_matched=ranking.formats_matched(
                 [self.has_format(code) for code in prefer_formats], ONLINE_ONLY
@@ -119,26 +119,26 @@ class SearchQuerySet(models.QuerySet):
             is_online_only=Case(When(ONLINE_ONLY, then=Value(1)), default=Value(0)),
         )
         if sort not in (ranking.Sort.DISTANCE, ranking.Sort.SOONEST):
-            queryset = queryset.annotate(
-                score=ranking.score(
-                    prefer_philosophy=prefer_philosophy,
-                    prefer_formats=prefer_formats,
-                    prefer_language=prefer_language,
-                )
+            annotations["score"] = ranking.score(
+                prefer_philosophy=prefer_philosophy,
+                prefer_formats=prefer_formats,
+                prefer_language=prefer_language,
             )
+        queryset = self.alias(**aliases) if aliases else self
+        queryset = queryset.annotate(**annotations).filter(*conditions)
         return queryset.order_by(*ranking.ordering(sort))
 
     def near(self, point, radius_km, *, soon_hours=None, now=None):
         """Local meetings within ``radius_km`` of ``point``, with ``distance_km`` and nothing else
         the search ranks by: its steps 1 and 2 (and 4 for ``soon_hours``), for what needs only
         distances."""
-        queryset = self.filter(self._local_condition(point, radius_km, include_online=False))
-        queryset = queryset._within_radius(point, radius_km, has_local=True, has_online=False)
+        conditions = [self._local_condition(point, radius_km, include_online=False)]
+        aliases, annotations = {}, {}
+        self._within_radius(point, radius_km, True, False, aliases, annotations, conditions)
         if soon_hours is not None:
-            queryset = queryset.with_minutes_until(now).filter(
-                minutes_until__lte=int(soon_hours * 60)
-            )
-        return queryset
+            annotations["minutes_until"] = timing.minutes_until(now or timezone.now())
+            conditions.append(Q(minutes_until__lte=int(soon_hours * 60)))
+        return self.alias(**aliases).annotate(**annotations).filter(*conditions)
 
     def nearest(self, point, *, beyond_km, limit=5, soon_hours=None, now=None):
         """The ``limit`` local meetings nearest ``point``, however far, nearest first.
@@ -170,21 +170,23 @@ class SearchQuerySet(models.QuerySet):
             return Q(location__in=nearby) & ~ONLINE_ONLY
         return geometry.box_condition(south, west, north, east, "location__") & ~ONLINE_ONLY
 
-    def _within_radius(self, point, radius_km, has_local, has_online):
-        """Step 2: annotate ``distance_km`` and drop local rows past the radius."""
+    def _within_radius(
+        self, point, radius_km, has_local, has_online, aliases, annotations, conditions
+    ):
+        """Step 2: ``distance_km``, and a condition that drops local rows past the radius."""
         if not has_local or point is None:
-            return self.annotate(distance_km=Value(None, output_field=FloatField()))
+            annotations["distance_km"] = Value(None, output_field=FloatField())
+            return
         within = geometry.haversine_within(radius_km)
         term = geometry.haversine_term(*point, "location__")
         if has_online:
             # Online-only rows have no place: no term, and the radius does not apply.
             term = Case(When(~ONLINE_ONLY, then=term), output_field=FloatField())
-            queryset = self.alias(haversine=term).filter(
-                Q(haversine__lte=within) | Q(haversine__isnull=True)
-            )
+            conditions.append(Q(haversine__lte=within) | Q(haversine__isnull=True))
         else:
-            queryset = self.alias(haversine=term).filter(haversine__lte=within)
-        return queryset.annotate(distance_km=geometry.distance_km(models.F("haversine")))
+            conditions.append(Q(haversine__lte=within))
+        aliases["haversine"] = term
+        annotations["distance_km"] = geometry.distance_km(models.F("haversine"))
 
 
 def refresh_planner_statistics(using="default"):
