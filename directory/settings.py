@@ -225,9 +225,9 @@ STORAGES = {
 # also under the test runner, which turns DEBUG off); production runs collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
-# Files browsers ask for at the site's root: /favicon.ico, /manifest.webmanifest, the icons.
+# Files browsers ask for at the site's root: /favicon.ico and the icons. (The web app manifest
+# is a page of its own, in each language: groups.views.pages.manifest.)
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
-WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 
 # Mail to editors about suggestions. Without DJANGO_EMAIL_BACKEND, development prints it to the
 # console; production sends none and says so once at start (groups.apps): printed, each message

@@ -14,6 +14,7 @@ urlpatterns = [
     path("meetings/<slug:slug>/", pages.meeting_detail, name="meeting"),
     path("meetings/<slug:slug>/suggest/", suggestions.suggest_change, name="suggest_change"),
     path("places.json", pages.place_suggestions, name="place_suggestions"),
+    path("manifest.webmanifest", pages.manifest, name="manifest"),
     path("programs/<slug:slug>/", pages.program, name="program"),
     path("groups/<slug:slug>/", pages.group, name="group"),
     path("locations/<int:pk>/", pages.location, name="location"),

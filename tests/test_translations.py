@@ -29,8 +29,11 @@ ENGLISH_WORDS = [
     "the", "and", "you", "your", "with", "meeting", "meetings", "near", "within", "this",
     "that", "from", "find", "starts", "today", "tomorrow", "online", "search", "other", "more",
     "what", "when", "where", "who", "how", "for", "of", "to", "is", "are", "not", "no longer",
-    "Sample", "Share", "Print", "Join", "Report", "Suggest", "Choose", "Back",
+    "Sample", "Share", "Print", "Join", "Report", "Suggest", "Choose", "Back", "English",
+    "Spanish", "Location", "Language",
 ]  # fmt: skip
+# How Django's own Spanish catalog addresses the reader ("usted"); our pages say "tú".
+USTED = re.compile(r"\b(usted|Introduzca|Asegúrese|Escoja|Seleccione|Ingrese|Por favor)\b")
 
 
 def catalog(code):
@@ -245,13 +248,24 @@ def test_every_public_page_reads_in_spanish(client, spanish_site, page, status):
     url = urls[page]
     assert url.startswith("/es/")
     if page == "suggestion with errors":
-        response = client.post(url, {"name": "", "start_time": "25:99"})
+        # Django's own messages too: a bad time, web address, e-mail and choice, a long text.
+        wrong = {
+            "name": "",
+            "start_time": "25:99",
+            "conference_url": "not a link",
+            "submitter_email": "nobody",
+            "attendance": "teleport",
+            "language": "x" * 50,
+        }
+        response = client.post(url, wrong)  # fmt: skip
     else:
         response = client.get(url)
     assert response.status_code == status
     html = response.content.decode()
     assert '<html lang="es">' in html
-    assert english_left(VisibleText.of(html, "es"), spanish_site["data"]) == []
+    text = VisibleText.of(html, "es")
+    assert english_left(text, spanish_site["data"]) == []
+    assert not USTED.search(text), USTED.search(text)
 
 
 def test_the_outage_page_reads_in_spanish(client, database_down):
@@ -423,6 +437,7 @@ def test_admin_speaks_spanish(client, spanish_site):
         django_own = translation.gettext("Add %(name)s") % {"name": Meeting._meta.verbose_name}
     for text in ours:
         assert text in page and text != "Meetings"
+    assert "Location city" not in page and "Ciudad" in page
     assert django_own in page
     form = client.get(f"/es/admin/groups/meeting/{spanish_site['meetings']['near'].pk}/change/")
     assert form.status_code == 200

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.admin.editors import is_superuser
 from groups.importers import (
-    FILE_TYPES,
     MAX_SOURCE_BYTES,
     DeactivationHeld,
     ImportRejected,
@@ -19,7 +18,7 @@ from groups.importers import (
     decode,
     import_meetings,
 )
-from groups.models import Meeting
+from groups.models import Meeting, Source
 from groups.models.programs import lazy_program_name
 from groups.vocabulary import PROGRAMS
 
@@ -46,10 +45,9 @@ class ImportForm(forms.Form):
         assume_scheme="https",
         help_text=_("An http(s) address."),
     )
-    # The file types are named by their codes, as on the command line (--format).
     format = forms.ChoiceField(
         label=pgettext_lazy("file type", "Format"),
-        choices=[("", _("Detect from the file"))] + [(name, name) for name in FILE_TYPES],
+        choices=[("", _("Detect from the file")), *Source.FileType.choices],
         required=False,
     )
     # The meeting's own fields, so the label and zone are held to the same rules.

@@ -138,7 +138,7 @@ class MeetingAdmin(EditorPermissions, admin.ModelAdmin):
         "weekday",
         "start_time",
         "attendance",
-        "location__city",
+        "city",
         "is_active",
         "last_verified",
         "is_sample",
@@ -159,6 +159,10 @@ class MeetingAdmin(EditorPermissions, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created", "updated"]
     inlines = [MeetingContactInline]
+
+    @admin.display(description=_("city"), ordering="location__city")
+    def city(self, meeting):
+        return meeting.location.city if meeting.location else ""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -7,11 +7,12 @@ from django.db import DatabaseError, connection
 from django.db.models import Exists
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -20,6 +21,7 @@ from groups.databases import reads_from_replica
 from groups.filters import MeetingFilter
 from groups.geocoding import search_geocoder
 from groups.models import Attendance, Group, Location, Meeting, Program
+from groups.models.programs import language_name
 from groups.results import DeadEnd, ResultCards, paginate
 
 SUGGESTIONS_MAX_AGE = 300
@@ -105,6 +107,7 @@ def meeting_detail(request, slug):
         # Contact people stay private unless a curator ticked them public.
         "contacts": meeting.contacts.public(),
         "formats": meeting.fitting_formats(),
+        "language_name": language_name(meeting.language),  # In the reader's language.
         **map_settings(),
     }
     return render(request, "groups/meeting_detail.html", context)
@@ -165,6 +168,46 @@ def place_suggestions(request):
         {"places": [{"label": label, "value": value} for label, value in places]}
     )
     patch_cache_control(response, private=True, max_age=SUGGESTIONS_MAX_AGE)
+    return response
+
+
+# Icons of the web app, files at the site's root (static/root/).
+APP_ICONS = [
+    {"src": "/favicon.svg", "sizes": "any", "type": "image/svg+xml"},
+    {"src": "/icon-192.png", "sizes": "192x192", "type": "image/png"},
+    {"src": "/icon-512.png", "sizes": "512x512", "type": "image/png"},
+    {
+        "src": "/icon-maskable-512.png",
+        "sizes": "512x512",
+        "type": "image/png",
+        "purpose": "maskable",
+    },
+]
+MANIFEST_MAX_AGE = 24 * 60 * 60
+
+
+@require_safe
+def manifest(request):
+    """The web app manifest in the page's language: the site on a phone's home screen opens at
+    the home page of the language it was added in, named in that language."""
+    home = reverse("groups:home")
+    data = {
+        "name": gettext("Meeting Finder"),
+        "short_name": pgettext("short name of the app on a home screen", "Meetings"),
+        "description": gettext(
+            "Find Narcotics Anonymous, Dual Recovery Anonymous, SOS, SMART Recovery and "
+            "LifeRing meetings near you or online."
+        ),
+        "lang": get_language(),
+        "start_url": home,
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0b5cad",
+        "icons": APP_ICONS,
+    }
+    response = JsonResponse(data, content_type="application/manifest+json")
+    patch_cache_control(response, public=True, max_age=MANIFEST_MAX_AGE)
     return response
 
 

@@ -817,8 +817,14 @@ def test_icons_and_manifest_are_served_at_the_root(client, db, path, content_typ
 
 def test_the_manifest_names_the_site_its_colour_and_icons_that_exist(client, db):
     response = client.get("/manifest.webmanifest")
-    manifest = json.loads(b"".join(response.streaming_content))
+    manifest = json.loads(response.content)
     assert manifest["name"] == "Meeting Finder" and manifest["start_url"] == "/"
+    assert manifest["lang"] == "en"
+    # Added from the Spanish pages, the app is Spanish and opens at the Spanish home page.
+    spanish = json.loads(client.get("/es/manifest.webmanifest").content)
+    assert spanish["name"] == "Buscador de reuniones" and spanish["start_url"] == "/es/"
+    assert spanish["lang"] == "es" and spanish["icons"] == manifest["icons"]
+    assert '<link rel="manifest" href="/es/manifest.webmanifest">' in page_text(client, "/es/")
     assert manifest["theme_color"] == "#0b5cad" and manifest["display"] == "standalone"
     sizes = {icon["sizes"] for icon in manifest["icons"]}
     assert {"192x192", "512x512"} <= sizes
