@@ -30,14 +30,15 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Max
 from django.utils import translation
+from django.utils.translation import pgettext_lazy
 
 from groups import rules
 from groups.geocoding import country_name, region_label, region_name, zone_place
 from groups.links import path_for
 from groups.models import Attendance, Group, Location, Meeting
+from groups.schedule import day_name
 from groups.vocabulary import (
     ATTENDANCE_OPTIONS,
-    DAY_NAMES,
     FORMATS_BY_CODE,
     LANGUAGES,
     OWN_FORMATS_NOTE,
@@ -62,6 +63,37 @@ CSV_COLUMNS = [
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Only the CSV export of a search has these; an import ignores them.
 CSV_SEARCH_COLUMNS = ["distance_km"]
+# Each column's heading as a reader of the page's language reads it; in English, the column's
+# own name (what other sites' CSV files call it). An import reads them in any of the languages.
+CSV_HEADINGS = {
+    "slug": pgettext_lazy("CSV column", "slug"),
+    "name": pgettext_lazy("CSV column", "name"),
+    "program": pgettext_lazy("CSV column", "program"),
+    "day": pgettext_lazy("CSV column", "day"),
+    "time": pgettext_lazy("CSV column", "time"),
+    "end_time": pgettext_lazy("CSV column", "end_time"),
+    "timezone": pgettext_lazy("CSV column", "timezone"),
+    "attendance": pgettext_lazy("CSV column", "attendance"),
+    "types": pgettext_lazy("CSV column", "types"),
+    "language": pgettext_lazy("CSV column", "language"),
+    "location": pgettext_lazy("CSV column", "location"),
+    "address": pgettext_lazy("CSV column", "address"),
+    "city": pgettext_lazy("CSV column", "city"),
+    "state": pgettext_lazy("CSV column", "state"),
+    "postal_code": pgettext_lazy("CSV column", "postal_code"),
+    "country": pgettext_lazy("CSV column", "country"),
+    "latitude": pgettext_lazy("CSV column", "latitude"),
+    "longitude": pgettext_lazy("CSV column", "longitude"),
+    "location_notes": pgettext_lazy("CSV column", "location_notes"),
+    "conference_url": pgettext_lazy("CSV column", "conference_url"),
+    "conference_url_notes": pgettext_lazy("CSV column", "conference_url_notes"),
+    "conference_phone": pgettext_lazy("CSV column", "conference_phone"),
+    "conference_phone_notes": pgettext_lazy("CSV column", "conference_phone_notes"),
+    "notes": pgettext_lazy("CSV column", "notes"),
+    "url": pgettext_lazy("CSV column", "url"),
+    "updated": pgettext_lazy("CSV column", "updated"),
+    "distance_km": pgettext_lazy("CSV column", "distance_km"),
+}
 
 
 def feed_queryset(programs=()):
@@ -311,7 +343,7 @@ def csv_row(meeting, absolute_url):
         row.update(city="", state="", country="")
     row.update(
         program=meeting.program.slug,
-        day=DAY_NAMES[meeting.weekday],
+        day=str(day_name(meeting.weekday)),  # In the reader's language: "Monday", "lunes".
         attendance=meeting.attendance,
         language=meeting.language,
         # Our own codes too: the CSV is read back by our import, which knows them.
@@ -328,7 +360,7 @@ def csv_text(meetings, absolute_url):
     """The CSV of search results, piece by piece, a chunk of meetings at a time."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS + CSV_SEARCH_COLUMNS)
-    writer.writeheader()
+    writer.writerow({column: str(heading) for column, heading in CSV_HEADINGS.items()})
     for number, meeting in enumerate(meetings.iterator(chunk_size=FEED_CHUNK), 1):
         writer.writerow(csv_row(meeting, absolute_url))
         if number % FEED_CHUNK == 0:

@@ -1,5 +1,6 @@
 """CSV spreadsheets, renamed into Meeting Guide keys: the columns of our own export
-(groups.feeds.CSV_COLUMNS), with headers that may also be plain words ("Conference URL", "ID"),
+(groups.feeds.CSV_COLUMNS), with headers that may also be plain words ("Conference URL", "ID")
+or those of our export in another of the site's languages ("nombre", "día", days as "lunes"),
 and the 12 Step Meeting List plugin's export and import template ("Time", "Day", "Name",
 "Address", "Types", "Group", ...), known by an Address column without a City: its whole address
 is in that one column, its times read "6:00 PM", its days and types are names.
@@ -8,12 +9,16 @@ is in that one column, its times read "6:00 PM", its days and types are names.
 import csv
 import io
 import re
+from functools import cache
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
-from groups.feeds import FORMULA_STARTS
+from groups.feeds import CSV_HEADINGS, FORMULA_STARTS
 from groups.importers.records import records_from_item
 from groups.importers.sources import SourceError
+from groups.schedule import day_name
 from groups.vocabulary import ATTENDANCE_OPTIONS, DAY_NAMES, FORMATS, Attendance
 
 CSV_HEADER_ALIASES = {
@@ -22,7 +27,6 @@ CSV_HEADER_ALIASES = {
     "zip": "postal_code",
     "postcode": "postal_code",
 }
-DAYS_BY_NAME = {name.lower(): number for number, name in enumerate(DAY_NAMES)}
 FORMAT_CODES_BY_NAME = {term.name.casefold(): term.code for term in FORMATS}
 # The plugin's names for codes whose names here differ.
 FORMAT_CODES_BY_NAME |= {
@@ -33,9 +37,25 @@ FORMAT_CODES_BY_NAME |= {
 }
 
 
+def column_key(name):
+    return re.sub(r"[\s-]+", "_", (name or "").strip().lower())
+
+
+@cache
+def in_every_language():
+    """Column headings and day names as our own CSV writes them in each of the site's
+    languages: {heading: column} and {day name: number}, lower case."""
+    headings, days = {}, {name.lower(): number for number, name in enumerate(DAY_NAMES)}
+    for language, _ in settings.LANGUAGES:
+        with translation.override(language):
+            headings |= {column_key(str(text)): key for key, text in CSV_HEADINGS.items()}
+            days |= {day_name(number).lower(): number for number in range(7)}
+    return headings, days
+
+
 def csv_header(name):
-    name = re.sub(r"[\s-]+", "_", (name or "").strip().lower())
-    return CSV_HEADER_ALIASES.get(name, name)
+    name = column_key(name)
+    return CSV_HEADER_ALIASES.get(name) or in_every_language()[0].get(name, name)
 
 
 def unescape_cell(value):
@@ -81,7 +101,7 @@ def csv_records(text):
                 }
             else:
                 label = gettext("line %(line)d") % {"line": line}
-            item["day"] = DAYS_BY_NAME.get(item["day"].lower(), item["day"])
+            item["day"] = in_every_language()[1].get(item["day"].lower(), item["day"])
             item["types"] = [
                 FORMAT_CODES_BY_NAME.get(code.strip().casefold(), code.strip())
                 for code in item.get("types", "").split(",")

@@ -17,6 +17,7 @@ from geopy.distance import great_circle
 from icalendar import Calendar
 
 from groups.feeds import CSV_COLUMNS
+from groups.importers import import_meetings
 from groups.models import Attendance, Format, Location, Meeting
 from groups.views import exports
 from groups.vocabulary import FORMATS
@@ -253,6 +254,26 @@ def test_csv_gives_the_search_results_in_order(client, feed_meetings, make_meeti
     assert first["distance_km"] == "0.00"
     expected = great_circle((45.5234, -122.6762), (45.60, -122.60)).km
     assert float(rows[1]["distance_km"]) == pytest.approx(expected, abs=0.01)
+
+
+def test_a_spanish_csv_speaks_spanish_and_imports_back(client, feed_meetings, tmp_path):
+    params = {"q": "Portland, OR"}
+    response = client.get("/es/meetings.csv", params)
+    rows = read_csv(response)
+    assert list(rows[0])[:5] == ["id", "nombre", "programa", "día", "hora"]
+    assert (rows[0]["nombre"], rows[0]["día"], rows[0]["hora"]) == ("Clean Start", "lunes", "19:00")
+    # Read back, the Spanish headings and day names mean what the English ones do.
+    path = tmp_path / "reuniones.csv"
+    path.write_bytes(b"".join(client.get("/es/meetings.csv", params).streaming_content))
+    report = import_meetings(str(path), program="na", label="hoja")
+    assert report.created == 1 and report.rejected == []
+    copy = Meeting.objects.get(source="hoja")
+    original = feed_meetings["na"]
+    assert (copy.name, copy.weekday, copy.start_time) == (
+        original.name,
+        original.weekday,
+        original.start_time,
+    )
 
 
 def test_csv_takes_the_filters_of_the_results_page(client, feed_meetings):
