@@ -17,3 +17,5 @@ urlpatterns = i18n_patterns(
     path("", include("groups.urls")),
     prefix_default_language=False,
 )
+
+handler404 = "groups.views.pages.not_found"

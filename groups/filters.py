@@ -259,6 +259,11 @@ class MeetingSearchForm(forms.Form):
         return float(soon) if soon is not None else None
 
     @property
+    def online_only(self):
+        """Whether only meetings held online are asked for: the place does not bound them."""
+        return self.attendance == {Attendance.ONLINE}
+
+    @property
     def wants_local(self):
         """Whether meetings held in a place are asked for (the default), not only online ones."""
         attendance = self.attendance

@@ -89,8 +89,10 @@ def in_unit(km, unit):
 
 
 def format_distance(km, unit):
-    """'3.2 km' or '2.0 mi' ('3,2 km' in Spanish)."""
-    return f"{number_format(round(in_unit(km, unit), 1), 1)} {unit}"
+    """'3.2 km' under ten, whole beyond: '41 km', '3,010 km' ('3,2 km', '3.010 km' in Spanish)."""
+    distance = in_unit(km, unit)
+    places = 1 if distance < 10 else 0
+    return f"{number_format(round(distance, places), places, force_grouping=True)} {unit}"
 
 
 def format_radius(km, unit):
@@ -140,9 +142,11 @@ class ResultCards:
         if getattr(meeting, "distance_km", None) is not None:
             distance = format_distance(meeting.distance_km, self.form.distance_unit)
         zone = self.form.searcher_zone
-        searcher_time = ""
+        searcher_time, clash = "", False
         if meeting.is_online and zone and zone.key != meeting.timezone:
-            searcher_time = schedule.format_moment(occurrence.start.astimezone(zone))
+            theirs = occurrence.start.astimezone(zone)
+            clash = schedule.names_clash(theirs, occurrence.start)
+            searcher_time = schedule.format_moment(theirs, with_offset=clash)
         philosophy_label = self.philosophy_labels[program.philosophy]
         reasons = [distance or (self.online_reason if meeting.is_online else "")]
         if data.get("prefer_philosophy") or not data.get("philosophy"):
@@ -170,7 +174,7 @@ class ResultCards:
             philosophy=program.philosophy,
             philosophy_label=philosophy_label,
             attendance_label=self.attendance_labels[meeting.attendance],
-            when_text=schedule.format_span(occurrence),
+            when_text=schedule.format_span(occurrence, with_offset=clash),
             in_progress=occurrence.in_progress,
             searcher_time=searcher_time,
             where=where,
@@ -207,9 +211,11 @@ class Others:
 class DeadEnd:
     """What an empty results page offers instead, each part explained in a sentence.
 
-    ``nearest``: the meetings nearest the place that fit every choice, whatever the distance;
-    ``online``: the online meetings of the same programs that start soonest; ``others``: what
-    the other philosophy (or the other programs) offer within the radius.
+    ``nearest``: the meetings nearest the place that fit every choice, whatever the distance (at
+    any time, when a day, time or "starting within" was chosen: ``at_any_time``); ``online``:
+    the online meetings of the same programs that start soonest; ``others``: what the other
+    philosophy (or the other programs) offer within the radius, and ``others_none`` when a
+    philosophy or program was chosen and the others have nothing there either.
     """
 
     searched_nearby: bool
@@ -217,12 +223,14 @@ class DeadEnd:
     program: str
     philosophy: str
     other_choices: bool
+    at_any_time: bool
     nearest: list
     nearest_distance: str
     widen_to: int | None
     online: list
     online_wait: tuple
     others: list
+    others_none: bool
 
     @classmethod
     def build(cls, filterset, cards):
@@ -230,14 +238,16 @@ class DeadEnd:
         unit = form.distance_unit
         programs = data.get("program") or []
         philosophies = chosen_philosophies(data)
-        nearest = nearest_anywhere(filterset)
+        at_any_time = bool(data.get("day") or data.get("time")) or data.get("soon") is not None
+        nearest = nearest_anywhere(filterset, at_any_time=at_any_time)
         widen_to = None
-        if nearest:
+        if nearest and nearest[0].distance_km > form.radius_km:
             # A radius in the person's unit that takes in the nearest meeting, if one may ask it.
             widen_to = max(1, math.ceil(in_unit(nearest[0].distance_km, unit)))
             if radius_in_km(widen_to, unit) > MAX_RADIUS_KM:
                 widen_to = None
         online = next_online(filterset)
+        nearby = others_nearby(filterset)
         others = [
             Others(
                 philosophy=philosophy,
@@ -245,7 +255,7 @@ class DeadEnd:
                 count=count,
                 nearest=format_distance(nearest_km, unit),
             )
-            for philosophy, (count, nearest_km) in sorted(others_nearby(filterset).items())
+            for philosophy, (count, nearest_km) in sorted(nearby.items())
         ]
         return cls(
             searched_nearby=searches_nearby(filterset),
@@ -253,13 +263,27 @@ class DeadEnd:
             program=PROGRAMS[programs[0]][1] if len(programs) == 1 else "",
             philosophy=data.get("philosophy") or "",
             other_choices=narrows_beyond_program(data) or len(programs) > 1,
+            at_any_time=at_any_time,
             nearest=[cards.card(meeting) for meeting in nearest],
             nearest_distance=format_distance(nearest[0].distance_km, unit) if nearest else "",
             widen_to=widen_to,
             online=[cards.card(meeting) for meeting in online],
-            online_wait=wait(online[0].minutes_until) if online else (),
+            online_wait=first_start(online, filterset.now),
             others=others,
+            others_none=searches_nearby(filterset) and bool(philosophies) and not nearby,
         )
+
+
+def first_start(meetings, now):
+    """How long until the first of ``meetings`` starts, as wait() says it, counted as their cards
+    count it: ("now", 0) when one is in progress. () for none."""
+    if not meetings:
+        return ()
+    occurrences = [meeting.next_occurrence(now) for meeting in meetings]
+    if any(occurrence.in_progress for occurrence in occurrences):
+        return wait(0)
+    soonest = min(occurrence.start for occurrence in occurrences)
+    return wait(max(1, int((soonest - now).total_seconds() // 60)))
 
 
 # Never a dead end: what an empty results page offers instead, for the search's FilterSet. Each
@@ -271,16 +295,18 @@ def searches_nearby(filterset):
     return filterset.form.point is not None and filterset.form.wants_local
 
 
-def nearest_anywhere(filterset, limit=5):
-    """The meetings nearest the place that fit every choice, however far (nearest first)."""
+def nearest_anywhere(filterset, limit=5, at_any_time=False):
+    """The meetings nearest the place that fit every choice, however far (nearest first); with
+    ``at_any_time``, every choice but the day, time and "starting within"."""
     if not searches_nearby(filterset):
         return []
     form = filterset.form
-    return filterset.narrowed(filterset.queryset).nearest(
+    skip = ("day", "time") if at_any_time else ()
+    return filterset.narrowed(filterset.queryset, skip=skip).nearest(
         form.point,
         beyond_km=form.radius_km,
         limit=limit,
-        soon_hours=form.soon_hours,
+        soon_hours=None if at_any_time else form.soon_hours,
         now=filterset.now,
     )
 

@@ -194,12 +194,36 @@ def _day(moment):
     return capfirst(WEEKDAYS[moment.weekday()])
 
 
-def format_moment(moment):
+def utc_offset(moment):
+    """'UTC+8', 'UTC−5', 'UTC+5:45': the moment's offset from UTC as people read it."""
+    total = minutes(moment.utcoffset())
+    hours, rest = divmod(abs(total), 60)
+    sign = "+" if total >= 0 else "−"
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def zone_label(moment, with_offset=False):
+    """The zone's abbreviation ('PST'); where the tz database has none, its offset ('UTC+5:45');
+    ``with_offset`` adds the offset to a name that could be read two ways ('CST (UTC+8)')."""
+    name = moment.tzname() or ""
+    if not name or name[0] in "+-":
+        return utc_offset(moment)
+    return f"{name} ({utc_offset(moment)})" if with_offset else name
+
+
+def names_clash(one, other):
+    """Whether two moments' zone abbreviations read the same but mean different offsets: "CST"
+    is China's UTC+8 and the US's UTC−6."""
+    return one.tzname() == other.tzname() and one.utcoffset() != other.utcoffset()
+
+
+def format_moment(moment, with_offset=False):
     """'Friday 19:00 PST': a weekday and wall-clock time in the moment's own zone."""
-    return f"{_day(moment)} {moment.strftime('%H:%M')} {moment.tzname()}"
+    return f"{_day(moment)} {moment.strftime('%H:%M')} {zone_label(moment, with_offset)}"
 
 
-def format_span(occurrence):
+def format_span(occurrence, with_offset=False):
     """'Friday 19:00–20:00 PST', in the meeting's own zone."""
     start, end = occurrence.start, occurrence.end
-    return f"{_day(start)} {start.strftime('%H:%M')}–{end.strftime('%H:%M')} {start.tzname()}"
+    span = f"{start.strftime('%H:%M')}–{end.strftime('%H:%M')}"
+    return f"{_day(start)} {span} {zone_label(start, with_offset)}"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups import schedule
 from groups.models.programs import format_name, language_name, program_name
+from groups.results import format_radius
 from groups.search import timing
 from groups.search.ranking import Sort
 from groups.vocabulary import Attendance, Philosophy, Weekday
@@ -34,8 +35,8 @@ ONLINE_NOW_HOURS = 1  # "Online now": in progress or starting within the hour
 
 @dataclass(frozen=True)
 class Link:
-    """A chip or a one-tap choice: what it says, the search it leads to, and whether that is the
-    search shown now."""
+    """A chip or a one-tap choice: what it says, the search it leads to ("" for a chip that
+    only says what was searched), and whether that is the search shown now."""
 
     label: str
     url: str
@@ -94,6 +95,10 @@ def chips(filterset):
             "distance": f"{radius} {form.distance_unit}"
         }
         found.append(Link(label, _url(data, radius=None, unit=None)))
+    elif form.point is not None and form.wants_local:
+        # The radius searched when none was chosen: said, but nothing to take away.
+        radius = format_radius(form.radius_km, form.distance_unit)
+        found.append(Link(pgettext("chip", "Within %(distance)s") % {"distance": radius}, ""))
     if text := " ".join((cleaned.get("text") or "").split()):
         # Translators: the words typed in the name box.
         add(gettext("Named “%(words)s”") % {"words": text}, "text")

@@ -314,8 +314,9 @@ def test_hreflang_alternates_name_every_language_and_a_default(client, spanish_s
         "x-default": "http://testserver/choosing/",
     }
     # A page that does not exist has no alternates; its switch leads to the other home page.
-    html = client.get("/es/no-such-page/").content.decode()
-    assert 'hreflang="en" href' not in html and switch_links(html) == {"/": "en"}
+    for missing in ("/es/no-such-page/", "/es/meetings/no-such-meeting/"):
+        html = client.get(missing).content.decode()
+        assert 'hreflang="en" href' not in html and switch_links(html) == {"/": "en"}, missing
 
 
 def test_the_feed_and_calendars_keep_their_unprefixed_addresses(client, spanish_site):

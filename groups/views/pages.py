@@ -13,6 +13,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import get_language, gettext, pgettext
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -20,6 +21,7 @@ from groups import calendars, schedule, summary
 from groups.databases import reads_from_replica
 from groups.filters import MeetingFilter
 from groups.geocoding import search_geocoder
+from groups.links import given
 from groups.models import Attendance, Group, Location, Meeting, Program
 from groups.models.programs import language_name
 from groups.results import DeadEnd, ResultCards, paginate
@@ -65,7 +67,8 @@ def home(request):
 @reads_from_replica
 @require_safe
 def meeting_list(request):
-    filterset = MeetingFilter(request.GET or None, queryset=results_queryset())
+    query = given(request.GET) if request.GET else None
+    filterset = MeetingFilter(query, queryset=results_queryset())
     context, status = {"filter": filterset, "page": None, **map_settings()}, 200
     if filterset.is_bound:
         if filterset.is_valid() and filterset.form.is_searching:
@@ -220,6 +223,12 @@ def health(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "up"})
+
+
+def not_found(request, exception):
+    """Django's 404 page, with this page's language links leading home (groups.links)."""
+    request.not_found = True
+    return defaults.page_not_found(request, exception)
 
 
 def map_settings():

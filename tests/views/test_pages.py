@@ -4,7 +4,7 @@ import json
 import logging
 import re
 import zoneinfo
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
@@ -662,10 +662,10 @@ def test_nothing_near_shows_the_nearest_the_next_online_and_the_other_philosophy
         **in_two_hours("Europe/London"),
     )
     text, html = empty_state(client, {"q": "Portland, OR", "philosophy": "secular"})
-    assert "No secular meeting within 25 km. The nearest is 41.0 km away." in text
+    assert "No secular meeting within 25 km. The nearest is 41 km away." in text
     assert re.search(r"The next online meeting like this starts in about [12] hours?\.", text)
     assert "2 twelve-step meetings are within 25 km; the nearest is 3.0 km away." in text
-    assert f'href="{far.get_absolute_url()}"' in html and "41.0 km · " in text
+    assert f'href="{far.get_absolute_url()}"' in html and "41 km · " in text
     assert f'href="{online.get_absolute_url()}"' in html
     assert "Near NA" not in text  # counted, not listed: it is not what was asked for
     assert "?q=Portland%2C+OR&amp;philosophy=twelve-step" in html
@@ -679,9 +679,10 @@ def test_nothing_of_a_program_near_names_the_program_and_its_kin(
     meeting_at(north_of(portland, 900), program=programs["smart"], name="SMART Far")
     text, html = empty_state(client, {"q": "Portland, OR", "program": "smart", "day": "1"})
     assert "No SMART meeting within 25 km fits all your choices." in text
-    assert "The nearest is 900.0 km away." in text and "SMART Far" in text
+    assert "At other times, the nearest is 900 km away." in text and "SMART Far" in text
     assert "One meeting of another secular program is within 25 km, 5.0 km away." in text
-    assert "radius=" not in html.split("Nearest, whatever the distance")[1].split("</section>")[0]
+    nearest = html.split("Nearest, at any time")[1].split("</section>")[0]
+    assert "radius=" not in nearest and "Search at any time" in nearest
 
 
 def test_the_nearest_five_whatever_the_distance_in_the_chosen_unit(
@@ -690,7 +691,7 @@ def test_the_nearest_five_whatever_the_distance_in_the_chosen_unit(
     for km in (600, 100, 3000, 200, 50, 1500, 4400):
         meeting_at(north_of(portland, km), name=f"At {km} km")
     text, html = empty_state(client, {"q": "Portland, OR", "radius": "10", "unit": "mi"})
-    assert "No meeting within 10 mi. The nearest is 31.1 mi away." in text
+    assert "No meeting within 10 mi. The nearest is 31 mi away." in text
     listed = re.findall(r">At (\d+) km<", html)
     assert listed == ["50", "100", "200", "600", "1500"]
     assert "radius=32" in html and "Search within 32 mi" in text
@@ -858,21 +859,97 @@ def test_a_results_page_stays_under_25_kb(client, db, settings):
 
     settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
     load_demo(5000, seed=1)  # what `make run` shows: sample names, notice and badges
-    url = reverse("groups:meeting_list")
     busy = "&radius=50&prefer_philosophy=secular&prefer_format=BE&prefer_format=W&language=en"
-    for query in [
-        "?q=Shanghai",
-        "?q=New+York" + busy,
-        "?q=Los+Angeles&attendance=online",
-    ]:
-        html = page_text(client, url + query)
-        assert html.count('<li class="result"') == 20, query
-        assert len(html.encode()) < 25_000, (query, len(html.encode()))
+    # What the form itself sends: every field, most of them empty.
+    submitted = (
+        "&text=&lat=&lng=&tz=&radius=50&unit=km&philosophy=&time=&soon=&language="
+        "&prefer_philosophy=&sort=best&day=1&day=3&day=5&attendance=in-person&attendance=hybrid"
+    )
+    for path in ["/meetings/", "/es/meetings/"]:
+        for query in [
+            "?q=Shanghai",
+            "?q=New+York" + busy,
+            "?q=Los+Angeles&attendance=online",
+            "?q=New+York" + submitted,
+        ]:
+            html = page_text(client, path + query)
+            assert html.count('<li class="result"') == 20, query
+            assert len(html.encode()) < 25_000, (path + query, len(html.encode()))
+            # No link carries the empty fields on: chips, one-tap choices, pages, exports.
+            assert not re.search(r"[?&;](text|lat|philosophy|soon)=[&\"]", html), query
 
 
 def test_no_link_to_a_radius_the_form_would_refuse(client, meeting_at, portland, north_of):
     meeting_at(north_of(portland, 499.5), name="Far")
     # 499.5 km is 310.4 mi: 311 mi would be past the 500 km limit.
     text, html = empty_state(client, {"q": "Portland, OR", "unit": "mi"})
-    assert "The nearest is 310.4 mi away." in text and "Far" in text
+    assert "The nearest is 310 mi away." in text and "Far" in text
     assert "Search within" not in text
+
+
+def test_an_online_only_search_says_so_and_every_one_tap_choice_shows(client, make_meeting):
+    make_meeting(attendance=Attendance.ONLINE, timezone="Etc/UTC", weekday=0)
+    html = page_text(
+        client, reverse("groups:meeting_list") + "?q=Chicago&attendance=online&soon=168"
+    )
+    assert '<h1 class="results-title">Online meetings</h1>' in html
+    quick = html.split('class="quick-choices"')[1].split("</nav>")[0]
+    assert [label for label in re.findall(r">([^<>]+)</a>", quick)] == [
+        "Today",
+        "Tomorrow",
+        "Starting within 2 hours",
+        "Online now",
+    ]
+
+
+def test_the_default_radius_is_said_but_not_removable(client, meeting_at, portland):
+    meeting_at(portland)
+    html = page_text(client, reverse("groups:meeting_list") + "?q=Portland%2C+OR")
+    assert '<li><span class="chip">Within 25 km</span></li>' in html
+    html = page_text(client, reverse("groups:meeting_list") + "?q=Portland%2C+OR&radius=10")
+    assert "Within 25 km" not in html and 'aria-label="Remove “Within 10 km”"' in html
+
+
+def online_at(make_meeting, name, start, minutes=60):
+    """An online meeting, in UTC, whose week's occurrence starts at ``start``."""
+    return make_meeting(
+        attendance=Attendance.ONLINE,
+        timezone="Etc/UTC",
+        name=name,
+        weekday=schedule.sunday_weekday(start),
+        start_time=start.time().replace(second=0, microsecond=0),
+        end_time=(start + timedelta(minutes=minutes)).time().replace(second=0, microsecond=0),
+    )
+
+
+def test_a_dead_end_says_an_online_meeting_is_in_progress_when_one_is(client, make_meeting):
+    """The sentence follows the meetings listed, counted as their cards count."""
+    now = datetime.now(UTC)
+    online_at(make_meeting, "Running", now - timedelta(minutes=30), minutes=120)
+    online_at(make_meeting, "Soon", now + timedelta(minutes=20))
+    text, _ = empty_state(client, {"q": "Portland, OR"})
+    assert "An online meeting like this is in progress now." in text
+    assert "Running" in text and "Soon" in text
+
+
+def test_a_time_window_with_nothing_near_offers_the_nearest_at_any_time(
+    client, meeting_at, portland, north_of
+):
+    meeting_at(north_of(portland, 3), name="Later Near", weekday=3, start_time=time(19, 0))
+    meeting_at(north_of(portland, 800), name="Far Soon", weekday=1, start_time=time(19, 0))
+    text, html = empty_state(client, {"q": "Portland, OR", "day": "1"})
+    assert "At other times, the nearest is 3.0 km away." in text
+    nearest = html.split("Nearest, at any time")[1].split("</section>")[0]
+    assert nearest.index("Later Near") < nearest.index("Far Soon")
+    assert "day=" not in re.search(r'href="([^"]*)">Search at any time', nearest).group(1)
+
+
+def test_a_dead_end_says_when_the_other_philosophy_has_nothing_near_either(
+    client, meeting_at, programs, portland, north_of
+):
+    meeting_at(north_of(portland, 300), program=programs["na"], name="Far NA")
+    text, _ = empty_state(client, {"q": "Portland, OR", "philosophy": "secular"})
+    assert "No twelve-step meeting is within 25 km either." in text
+    meeting_at(north_of(portland, 3), program=programs["na"], name="Near NA")
+    text, _ = empty_state(client, {"q": "Portland, OR", "philosophy": "secular"})
+    assert "either" not in text and "One twelve-step meeting is within 25 km" in text
