@@ -61,6 +61,9 @@ def feed(places, rng):
     return records
 
 
+LOCK_TARGET_SECONDS = 1.0
+
+
 def timed(label, path):
     from groups.importers import import_meetings
 
@@ -68,7 +71,9 @@ def timed(label, path):
     report = import_meetings(str(path), program="na", label="benchmark")
     seconds = time.monotonic() - started
     counts = ", ".join(f"{name} {count}" for name, count in report.counts.items())
-    print(f"| {label} | {seconds:.1f} | {report.lock_seconds:.2f} | {counts} |")
+    # Target: the write lock held at most LOCK_TARGET_SECONDS (issue: a short write).
+    over = " (over the target)" if report.lock_seconds > LOCK_TARGET_SECONDS else ""
+    print(f"| {label} | {seconds:.1f} | {report.lock_seconds:.2f}{over} | {counts} |")
     return report
 
 

@@ -99,3 +99,42 @@ def test_geocoding_happens_before_the_write_transaction_opens(
     assert depths and not any(depths)
     assert report.created == 1 and report.deactivated == 1
     assert report.lock_seconds is not None and "Write lock held" in str(report)
+
+
+@pytest.mark.parametrize("change", ["first import", "every meeting changed"])
+def test_the_write_makes_as_many_statements_for_a_hundred_meetings_as_for_ten(
+    db, run_import, write_feed, change
+):
+    """The short write: bulk statements, so the time the write lock is held grows with the rows
+    written, never with one statement a meeting."""
+
+    def feed(count, name):
+        return [
+            {"name": f"{name} {n}", "slug": f"m-{n}", "day": n % 7, "time": "19:00",
+             "timezone": "America/Chicago", "location": f"Hall {count}", "address": "1 Main St",
+             "city": "Duluth", "state": "MN", "postal_code": "55802", "types": ["O", "D"]}
+            for n in range(count)
+        ]  # fmt: skip
+
+    outside = len(connection.atomic_blocks)
+    # The first import ever also makes its system user: not part of what is measured.
+    run_import(write_feed(feed(1, "Warm"), "warm.json"), label="warm")
+
+    def statements_in_the_write(count):
+        label = f"feed-{count}"
+        if change == "every meeting changed":
+            run_import(write_feed(feed(count, "Before"), f"{label}.json"), label=label)
+        seen = []
+
+        def watch(execute, sql, params, many, context):
+            if len(connection.atomic_blocks) > outside:
+                seen.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(watch):
+            report = run_import(write_feed(feed(count, "After"), f"{label}-2.json"), label=label)
+        assert report.created + report.updated == count
+        return seen
+
+    ten, hundred = statements_in_the_write(10), statements_in_the_write(100)
+    assert len(ten) == len(hundred), (ten, hundred)
