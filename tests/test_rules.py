@@ -440,3 +440,6 @@ def test_admin_warns_when_apps_would_hide_an_online_meeting(admin_client, progra
     data.update(name="Video 2", conference_phone="+1 646 558 8656")
     response = admin_client.post("/admin/groups/meeting/add/", data, follow=True)
     assert str(JOIN_WARNING) not in [str(message) for message in response.context["messages"]]
+    # The list finds the meetings to fix.
+    listed = admin_client.get("/admin/groups/meeting/", {"joinable": "no"}).context["cl"]
+    assert [meeting.name for meeting in listed.result_list] == ["Video"]

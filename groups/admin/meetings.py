@@ -18,7 +18,7 @@ from groups.admin.editors import (
 from groups.history import record_changes
 from groups.models import Group, Meeting, MeetingContact, Program
 from groups.models.programs import lazy_language_name
-from groups.vocabulary import LANGUAGES
+from groups.vocabulary import LANGUAGES, Attendance
 
 JOIN_WARNING = _(
     "Saved, but meeting finders that read our feed (TSML UI) may show this online meeting as "
@@ -43,6 +43,26 @@ class StaleFilter(admin.SimpleListFilter):
         if self.value() == "current":
             return queryset.exclude(pk__in=queryset.stale().values("pk"))
         return queryset
+
+
+class JoinableFilter(admin.SimpleListFilter):
+    """Online meetings that apps reading our feed show without a way to join (the warning on
+    save, rules.joinable_in_apps), so an editor can find them and add a dial-in phone."""
+
+    title = _("joining from other apps")
+    parameter_name = "joinable"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Online, with no link or phone other apps can use"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "no":
+            return queryset
+        online = queryset.exclude(attendance=Attendance.IN_PERSON).values_list(
+            "pk", "conference_url", "conference_phone"
+        )
+        hidden = [pk for pk, url, phone in online if not rules.joinable_in_apps(url, phone)]
+        return queryset.filter(pk__in=hidden)
 
 
 class MeetingContactInline(EditorPermissions, admin.TabularInline):
@@ -149,6 +169,7 @@ class MeetingAdmin(EditorPermissions, admin.ModelAdmin):
         "attendance",
         "is_active",
         StaleFilter,
+        JoinableFilter,
         "is_sample",
     ]
     list_select_related = ["program", "location"]
