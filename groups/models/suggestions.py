@@ -75,7 +75,11 @@ def proposal_errors(proposed):
 
 
 class ChangeRequest(models.Model):
-    """A correction or a new meeting suggested by the public, waiting for an editor's review."""
+    """A suggestion from the public: a correction or a new meeting, waiting for an editor.
+
+    Called a suggestion wherever a person reads it (the forms, admin, the README); the class and
+    its table keep the name they were created with, as renaming them would cost a migration.
+    """
 
     class Kind(models.TextChoices):
         CORRECTION = "correction", _("Correction to a meeting")
@@ -134,8 +138,8 @@ class ChangeRequest(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("change request")
-        verbose_name_plural = _("change requests")
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
         ordering = ["-created", "-pk"]
         indexes = [models.Index(fields=["status", "created"], name="changerequest_status")]
         constraints = [
@@ -151,7 +155,7 @@ class ChangeRequest(models.Model):
 
     def __str__(self):
         subject = self.meeting or self.proposed.get("name") or gettext("unnamed meeting")
-        # Translators: a change request: its kind, then the meeting it is about.
+        # Translators: a suggestion: its kind, then the meeting it is about.
         return gettext("%(kind)s: %(subject)s") % {
             "kind": self.get_kind_display(),
             "subject": subject,

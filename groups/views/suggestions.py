@@ -44,7 +44,7 @@ def notify_editors(request, change_request):
         send_mail(subject, "\n".join(lines), None, recipients)
     except OSError:
         # The suggestion is queued either way; editors also see it in admin.
-        logger.exception("Could not email editors about change request %s", change_request.pk)
+        logger.exception("Could not email editors about suggestion %s", change_request.pk)
 
 
 def refusal(request):

@@ -1,4 +1,4 @@
-"""Reviewing change requests in admin (groups/admin/suggestions.py): compare, approve, reject."""
+"""Reviewing suggestions in admin (groups/admin/suggestions.py): compare, approve, reject."""
 
 import json
 from datetime import date, time
