@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.text import capfirst
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import get_language, gettext, override, pgettext
 
 MINUTES_PER_DAY = 24 * 60
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
@@ -189,9 +189,16 @@ def day_name(weekday):
     return WEEKDAYS[(weekday + 6) % 7]
 
 
+@lru_cache(maxsize=16)
+def _day_names(language):
+    with override(language):
+        return [capfirst(str(WEEKDAYS[number])) for number in range(7)]
+
+
 def _day(moment):
-    """The moment's day of the week in the visitor's language, as the first word of a line."""
-    return capfirst(WEEKDAYS[moment.weekday()])
+    """The moment's day of the week in the visitor's language, as the first word of a line
+    (worked out once per language: a page of results names a day on every card)."""
+    return _day_names(get_language())[moment.weekday()]
 
 
 def utc_offset(moment):

@@ -1,5 +1,6 @@
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -196,3 +197,43 @@ def read_during_a_write(writer, reader):
     finally:
         writer.close()
         reader.close()
+
+
+STATIC_CHECK = """
+import json
+import django
+django.setup()
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+call_command("collectstatic", interactive=False, verbosity=0)
+from django.contrib.staticfiles.storage import staticfiles_storage as storage
+names = ["css/site.css", "css/print.css", "js/search.js", "js/places.js", "js/map.js"]
+hashed = {name: storage.url(name) for name in names}
+root = settings.STATIC_ROOT
+sizes = {name: len(open(f"{root}/{storage.stored_name(name)}.gz", "rb").read()) for name in names}
+response = Client().get(hashed["css/site.css"])
+print(json.dumps({"hashed": hashed, "gzipped": sizes, "status": response.status_code,
+                  "cache": response.headers.get("Cache-Control", "")}))
+"""
+
+
+def test_css_and_scripts_are_small_and_kept_a_year_under_hashed_names(tmp_path):
+    """In production: every style and script a page may load, compressed, comes to at most
+    20 KB, and each is served under a name that changes with its content, cached for a year."""
+    result = run(
+        STATIC_CHECK,
+        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        **{**PRODUCTION, "DJANGO_ALLOWED_HOSTS": "testserver"},
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.splitlines()[-1])
+    assert sum(found["gzipped"].values()) <= 20_000, found["gzipped"]
+    for name, url in found["hashed"].items():
+        stem = name.rsplit(".", 1)[0]
+        assert re.fullmatch(rf"/static/{stem}\.[0-9a-f]{{12}}\.(css|js)", url), url
+    assert found["status"] == 200
+    max_age = int(re.search(r"max-age=(\d+)", found["cache"]).group(1))
+    assert max_age >= 365 * 24 * 3600 and "immutable" in found["cache"]

@@ -879,6 +879,18 @@ def test_a_results_page_stays_under_25_kb(client, db, settings):
             assert not re.search(r"[?&;](text|lat|philosophy|soon)=[&\"]", html), query
 
 
+def test_a_meeting_page_stays_under_15_kb(client, db, settings):
+    from groups.demo import load_demo
+
+    settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    load_demo(500, seed=1)  # With the sample notice, badges and the map.
+    hybrid = Meeting.objects.filter(attendance=Attendance.HYBRID).first()
+    for meeting in [Meeting.objects.first(), hybrid]:
+        for language in ["", "/es"]:
+            html = page_text(client, language + meeting.get_absolute_url())
+            assert len(html.encode()) < 15_000, (meeting.slug, language, len(html.encode()))
+
+
 def test_no_link_to_a_radius_the_form_would_refuse(client, meeting_at, portland, north_of):
     meeting_at(north_of(portland, 499.5), name="Far")
     # 499.5 km is 310.4 mi: 311 mi would be past the 500 km limit.
