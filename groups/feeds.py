@@ -23,19 +23,19 @@ import hashlib
 import io
 import json
 from collections import defaultdict
-from datetime import UTC
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import islice
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Max
 from django.utils import translation
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import get_language, pgettext_lazy
 
 from groups import rules
 from groups.geocoding import country_name, region_label, region_name, zone_place
-from groups.links import path_for
-from groups.models import Attendance, Group, Location, Meeting
+from groups.links import SLUG_MARK, slug_path
+from groups.models import Attendance, Group, Location, Meeting, Program
 from groups.schedule import day_name
 from groups.vocabulary import (
     ATTENDANCE_OPTIONS,
@@ -45,13 +45,10 @@ from groups.vocabulary import (
 )
 
 UPDATED_FORMAT = "%Y-%m-%d %H:%M:%S"
+# A record holds only text, numbers and lists of them.
+JSON = json.JSONEncoder(ensure_ascii=False)
 # What the feed is made of, each with an ``updated`` stamp (indexed where the table is large).
 TRACKED = (Meeting, Location, Group)
-# Columns the feed never writes: not reading them spares a tenth of building it.
-FEED_SKIPS = [
-    "is_active", "last_verified", "is_sample", "source", "external_id", "created",
-    "week_minute", "duration", "utc_week_minute", "std_offset",
-]  # fmt: skip
 # Meetings read from the database at a time while the feed is written.
 FEED_CHUNK = 2000
 CSV_COLUMNS = [
@@ -101,13 +98,7 @@ def feed_queryset(programs=()):
     meetings = Meeting.objects.active().filter(is_sample=False)
     if programs:
         meetings = meetings.filter(program__slug__in=programs)
-    # Five programs and a few groups: fetched once a chunk rather than joined into every row.
-    # The formats come as codes in meeting_guide_feed.
-    return (
-        meetings.select_related("location")
-        .prefetch_related("program", "group")
-        .defer(*FEED_SKIPS, "location__is_sample", "location__timezone")
-    )
+    return meetings
 
 
 def feed_version(programs=()):
@@ -126,19 +117,14 @@ def feed_version(programs=()):
     return f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"', last_modified
 
 
-def meeting_types(meeting, format_codes=None):
-    """The meeting's type codes: its language first, then its formats (none about a room when it
-    is held only online), then A when secular. A long list passes each meeting's
-    ``format_codes``, read for many meetings at once; else they are read from the meeting."""
-    if format_codes is None:
-        format_codes = [fmt.code for fmt in meeting.fitting_formats()]
-    else:
-        dropped = set(rules.room_codes(meeting.attendance, format_codes))
-        format_codes = [code for code in format_codes if code not in dropped]
-    language_code = LANGUAGES.get(meeting.language, (None, None, None))[1]
+def meeting_types(language, attendance, philosophy, format_codes):
+    """A meeting's type codes: its language first, then its formats (none about a room when it
+    is held only online), then those its program implies (A when secular)."""
+    dropped = set(rules.room_codes(attendance, format_codes))
+    language_code = LANGUAGES.get(language, (None, None, None))[1]
     codes = [language_code] if language_code else []
-    codes += sorted(code for code in format_codes if code not in codes)
-    codes += [code for code in rules.program_codes(meeting.program.philosophy) if code not in codes]
+    codes += sorted(code for code in format_codes if code not in dropped and code not in codes)
+    codes += [code for code in rules.program_codes(philosophy) if code not in codes]
     return codes
 
 
@@ -165,23 +151,44 @@ def spec_types(codes):
     return types, names
 
 
-def last_updated(meeting):
-    stamps = [meeting.updated]
-    if meeting.location is not None:
-        stamps.append(meeting.location.updated)
-    if meeting.group is not None:
-        stamps.append(meeting.group.updated)
-    return max(stamps).astimezone(UTC).strftime(UPDATED_FORMAT)
-
-
 def dial_string(phone):
     """A phone number in the spec's characters only: digits and + , * # ("+16465588656,,1#")."""
     return "".join(char for char in phone if char in "0123456789+,*#")
 
 
+# What a feed or CSV row reads of each meeting; its place, group and program come by id, each
+# looked up once for every meeting that shares it. Rows rather than model instances: building a
+# hundred thousand instances was most of the time a feed took.
+ROW_FIELDS = [
+    "pk", "name", "slug", "weekday", "start_time", "end_time", "timezone", "attendance",
+    "language", "notes", "conference_url", "conference_url_notes", "conference_phone",
+    "conference_phone_notes", "updated", "location_id", "group_id", "program_id",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Place:
+    """A location as the feed writes it, worked out once for all the meetings held there."""
+
+    fields: dict  # The feed's place keys for a meeting held there.
+    area: tuple  # (city, state, country, regions): an online meeting's approximate place.
+    updated: datetime
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A meeting's program and named group, as the feed writes them."""
+
+    name: str
+    url: str
+    philosophy: str
+    slug: str
+
+
 class FeedContext:
     """What a feed looks up once for all its records, lazily.
 
+    - Each location's place keys, each group's name and notes, each program's name and page.
     - The area of an online meeting with no place of its own: its time zone's city. The spec
       lets an online meeting give an approximate address, and TSML UI drops a record with none;
       the zone's own city ("Chicago" for America/Chicago) is the region its time implies.
@@ -192,20 +199,30 @@ class FeedContext:
 
     def __init__(self, absolute_url):
         self.areas = {}
-        self.shared_names = None
+        self.places = {}
+        self.groups = {}
+        self.programs = None
         # The site's address once, not once per link: "https://meetings.example.org".
         self.site = absolute_url("/").removesuffix("/")
-        self.program_urls = {}
+        self.paths = {}
 
     def url(self, view_name, slug):
-        return self.site + path_for(view_name, slug)
+        if view_name not in self.paths:  # A feed is written in one language throughout.
+            self.paths[view_name] = self.site + slug_path(view_name, get_language())
+        return self.paths[view_name].replace(SLUG_MARK, slug)
 
-    def program_url(self, program):
-        if program.pk not in self.program_urls:
-            self.program_urls[program.pk] = program.website or self.site + (
-                program.get_absolute_url()
-            )
-        return self.program_urls[program.pk]
+    def program(self, pk):
+        if self.programs is None:
+            self.programs = {
+                program.pk: Holder(
+                    name=program.name,
+                    url=program.website or self.site + program.get_absolute_url(),
+                    philosophy=program.philosophy,
+                    slug=program.slug,
+                )
+                for program in Program.objects.all()
+            }
+        return self.programs[pk]
 
     def area(self, zone):
         if zone not in self.areas:
@@ -217,39 +234,29 @@ class FeedContext:
             )
         return self.areas[zone]
 
-    def group_name(self, group, program):
-        if self.shared_names is None:
-            self.shared_names = set(
+    def read(self, rows):
+        """Look up, in a query or two, the locations and groups of ``rows`` not seen before."""
+        locations = {row.location_id for row in rows} - self.places.keys() - {None}
+        for location in Location.objects.filter(pk__in=locations):
+            self.places[location.pk] = place_of(location)
+        groups = {row.group_id for row in rows} - self.groups.keys() - {None}
+        if groups:
+            shared = set(
                 Group.objects.values("name")
                 .annotate(programs=Count("program", distinct=True))
                 .filter(programs__gt=1)
                 .values_list("name", flat=True)
             )
-        if group.name in self.shared_names:
-            return f"{group.name} ({program.short_name})"
-        return group.name
+            for group in Group.objects.filter(pk__in=groups).select_related("program"):
+                name = group.name
+                if name in shared:
+                    name = f"{name} ({group.program.short_name})"
+                self.groups[group.pk] = (name, group.notes, group.updated)
 
 
-def place_fields(meeting, context):
-    """The feed's place keys: the address in person, else an approximate area (no street)."""
-    location = meeting.location
-    if meeting.attendance == Attendance.ONLINE:
-        if location is not None:
-            city, state, country = location.city, location.region_label, location.country
-            regions = location.regions
-        else:
-            city, state, country = context.area(meeting.timezone) or ("", "", "")
-            regions = [country_name(country), region_name(country, state), city] if city else []
-        parts = [city, state, country]
-        return {
-            "approximate": "yes",
-            # A zone with no city (Etc/UTC) still needs some address to be listed.
-            "formatted_address": ", ".join(part for part in parts if part) or "Online",
-            "city": city,
-            "state": state,
-            "country": country,
-            "regions": [name for name in regions if name],
-        }
+def place_of(location):
+    """The feed's place keys for a meeting held at ``location``, and its area for one held only
+    online whose organisers gave it as their town."""
     fields = {
         "approximate": "no",
         "location": location.name,
@@ -265,58 +272,97 @@ def place_fields(meeting, context):
     if location.has_coordinates:
         # Five decimals place a door to within about a metre.
         fields.update(latitude=round(location.latitude, 5), longitude=round(location.longitude, 5))
-    return fields
+    area = (location.city, location.region_label, location.country, location.regions)
+    return Place(fields=fields, area=area, updated=location.updated)
 
 
-def meeting_guide_record(meeting, absolute_url, context=None, format_codes=None):
-    """One meeting as a Meeting Guide feed entry; ``absolute_url`` turns a path into a URL.
+def place_fields(row, context):
+    """The feed's place keys: the address in person, else an approximate area (no street)."""
+    place = context.places.get(row.location_id)
+    if row.attendance != Attendance.ONLINE:
+        return place.fields
+    if place is not None:
+        city, state, country, regions = place.area
+    else:
+        city, state, country = context.area(row.timezone) or ("", "", "")
+        regions = [country_name(country), region_name(country, state), city] if city else []
+    parts = [city, state, country]
+    return {
+        "approximate": "yes",
+        # A zone with no city (Etc/UTC) still needs some address to be listed.
+        "formatted_address": ", ".join(part for part in parts if part) or "Online",
+        "city": city,
+        "state": state,
+        "country": country,
+        "regions": [name for name in regions if name],
+    }
+
+
+def meeting_guide_record(row, context, format_codes):
+    """One meeting (a row of ROW_FIELDS) as a Meeting Guide feed entry.
 
     Empty values are left out, as the spec asks.
     """
-    context = context or FeedContext(absolute_url)
-    types, own_names = spec_types(meeting_types(meeting, format_codes))
-    notes = meeting.notes
+    program = context.program(row.program_id)
+    codes = meeting_types(row.language, row.attendance, program.philosophy, format_codes)
+    types, own_names = spec_types(codes)
+    notes = row.notes
     if own_names:
         own = f"{OWN_FORMATS_NOTE}{', '.join(own_names)}."
         notes = "\n\n".join(part for part in (notes, own) if part)
     record = {
-        "name": meeting.name,
-        "slug": meeting.slug,
-        "day": meeting.weekday,
-        "time": meeting.start_time.strftime("%H:%M"),
-        "end_time": meeting.end_time.strftime("%H:%M") if meeting.end_time else "",
-        "timezone": meeting.timezone,
+        "name": row.name,
+        "slug": row.slug,
+        "day": row.weekday,
+        "time": clock_text(row.start_time),
+        "end_time": clock_text(row.end_time) if row.end_time else "",
+        "timezone": row.timezone,
         "types": types,
         "notes": notes,
-        "attendance_option": ATTENDANCE_OPTIONS[meeting.attendance],
-        **place_fields(meeting, context),
-        "conference_url": meeting.conference_url,
-        "conference_url_notes": meeting.conference_url_notes,
-        "conference_phone": dial_string(meeting.conference_phone),
-        "conference_phone_notes": meeting.conference_phone_notes,
+        "attendance_option": ATTENDANCE_OPTIONS[row.attendance],
+        **place_fields(row, context),
+        "conference_url": row.conference_url,
+        "conference_url_notes": row.conference_url_notes,
+        "conference_phone": dial_string(row.conference_phone),
+        "conference_phone_notes": row.conference_phone_notes,
     }
-    program = meeting.program
-    if meeting.group is not None:
-        group_name = context.group_name(meeting.group, program)
-        record.update(group=group_name, group_notes=meeting.group.notes)
+    stamps = [row.updated]
+    if row.location_id is not None:
+        stamps.append(context.places[row.location_id].updated)
+    if row.group_id is not None:
+        group_name, group_notes, group_updated = context.groups[row.group_id]
+        record.update(group=group_name, group_notes=group_notes)
+        stamps.append(group_updated)
     record.update(
         entity=program.name,
-        entity_url=context.program_url(program),
-        feedback_url=context.url("groups:suggest_change", meeting.slug),
-        url=context.url("groups:meeting", meeting.slug),
-        updated=last_updated(meeting),
+        entity_url=program.url,
+        feedback_url=context.url("groups:suggest_change", row.slug),
+        url=context.url("groups:meeting", row.slug),
+        updated=max(stamps).astimezone(UTC).strftime(UPDATED_FORMAT),
     )
     return {key: value for key, value in record.items() if value not in ("", None, [])}
+
+
+def clock_text(clock):
+    """'19:30': a time as the feed writes it."""
+    return f"{clock.hour:02d}:{clock.minute:02d}"
+
+
+def chunks_of_rows(meetings, context, *extra):
+    """(rows, format codes by meeting id) a chunk at a time, places and groups looked up."""
+    rows = meetings.prefetch_related(None).values_list(*ROW_FIELDS, *extra, named=True)
+    rows = rows.iterator(chunk_size=FEED_CHUNK)
+    while chunk := list(islice(rows, FEED_CHUNK)):
+        context.read(chunk)
+        yield chunk, format_codes([row.pk for row in chunk])
 
 
 def meeting_guide_feed(meetings, absolute_url):
     """Yield the feed's records one at a time, so a long feed can be streamed."""
     context = FeedContext(absolute_url)
-    rows = meetings.iterator(chunk_size=FEED_CHUNK)
-    while chunk := list(islice(rows, FEED_CHUNK)):
-        codes = format_codes([meeting.pk for meeting in chunk])
-        for meeting in chunk:
-            yield meeting_guide_record(meeting, absolute_url, context, codes.get(meeting.pk, []))
+    for chunk, codes in chunks_of_rows(meetings, context):
+        for row in chunk:
+            yield meeting_guide_record(row, context, codes.get(row.pk, []))
 
 
 def meeting_guide_json(meetings, absolute_url):
@@ -329,44 +375,48 @@ def meeting_guide_json(meetings, absolute_url):
         yield "["
         separator = ""
         for record in meeting_guide_feed(meetings, absolute_url):
-            yield separator + json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder)
+            yield separator + JSON.encode(record)
             separator = ", "
         yield "]"
 
 
-def csv_row(meeting, absolute_url):
-    """One meeting as a row of CSV_COLUMNS (and the search columns when it has them)."""
-    record = meeting_guide_record(meeting, absolute_url)
-    row = {column: record.get(column, "") for column in CSV_COLUMNS}
-    if meeting.location is None:
+def csv_row(row, context, format_codes):
+    """One meeting (a row of ROW_FIELDS and distance_km) as a row of CSV_COLUMNS and the search
+    columns."""
+    record = meeting_guide_record(row, context, format_codes)
+    line = {column: record.get(column, "") for column in CSV_COLUMNS}
+    if row.location_id is None:
         # The feed's approximate area is for other apps; an import here would make it a place.
-        row.update(city="", state="", country="")
-    row.update(
-        program=meeting.program.slug,
-        day=str(day_name(meeting.weekday)),  # In the reader's language: "Monday", "lunes".
-        attendance=meeting.attendance,
-        language=meeting.language,
+        line.update(city="", state="", country="")
+    program = context.program(row.program_id)
+    line.update(
+        program=program.slug,
+        day=str(day_name(row.weekday)),  # In the reader's language: "Monday", "lunes".
+        attendance=row.attendance,
+        language=row.language,
         # Our own codes too: the CSV is read back by our import, which knows them.
-        types=", ".join(meeting_types(meeting)),
-        notes=meeting.notes,
-        conference_phone=meeting.conference_phone,
-    )
-    distance = getattr(meeting, "distance_km", None)
-    row["distance_km"] = f"{distance:.2f}" if distance is not None else ""
-    return {column: spreadsheet_safe(value) for column, value in row.items()}
+        types=", ".join(meeting_types(row.language, row.attendance, program.philosophy,
+                                      format_codes)),
+        notes=row.notes,
+        conference_phone=row.conference_phone,
+    )  # fmt: skip
+    distance = row.distance_km
+    line["distance_km"] = f"{distance:.2f}" if distance is not None else ""
+    return {column: spreadsheet_safe(value) for column, value in line.items()}
 
 
 def csv_text(meetings, absolute_url):
     """The CSV of search results, piece by piece, a chunk of meetings at a time."""
+    context = FeedContext(absolute_url)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS + CSV_SEARCH_COLUMNS)
     writer.writerow({column: str(heading) for column, heading in CSV_HEADINGS.items()})
-    for number, meeting in enumerate(meetings.iterator(chunk_size=FEED_CHUNK), 1):
-        writer.writerow(csv_row(meeting, absolute_url))
-        if number % FEED_CHUNK == 0:
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
+    for chunk, codes in chunks_of_rows(meetings, context, "distance_km"):
+        for row in chunk:
+            writer.writerow(csv_row(row, context, codes.get(row.pk, [])))
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
     yield out.getvalue()
 
 
