@@ -12,6 +12,7 @@ import gzip
 import io
 import time
 import zlib
+from collections import OrderedDict
 
 from django.core.cache import cache
 from django.http import HttpResponse, StreamingHttpResponse
@@ -24,11 +25,35 @@ KEEP_SECONDS = 24 * 3600
 POLL_SECONDS = 0.05
 
 
+# The exports this process served last, by key, beside the shared cache: a key names one
+# version of the data, so a copy here is never stale, and a repeat request then costs no trip to
+# the shared cache for megabytes. Bounded, so a worker's memory stays small.
+LOCAL_BYTES = 32 * 1024 * 1024
+_local = OrderedDict()
+
+
 def gzipped(key, chunks, keep_seconds=KEEP_SECONDS):
     """The gzip bytes of the export under ``key``, built from ``chunks()`` once if missing.
 
     ``chunks()`` yields the export's text piece by piece.
     """
+    if key in _local:
+        _local.move_to_end(key)
+        return _local[key]
+    found = _shared(key, chunks, keep_seconds)
+    _keep_locally(key, found)
+    return found
+
+
+def _keep_locally(key, data):
+    if len(data) > LOCAL_BYTES:
+        return
+    _local[key] = data
+    while sum(len(kept) for kept in _local.values()) > LOCAL_BYTES:
+        _local.popitem(last=False)
+
+
+def _shared(key, chunks, keep_seconds):
     found = cache.get(key)
     if found is not None:
         return found

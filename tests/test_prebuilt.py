@@ -1,8 +1,10 @@
 """Exports built once per version and kept compressed in the shared cache (groups/prebuilt.py)."""
 
 import gzip
+import secrets
 import threading
 import time
+from collections import OrderedDict
 
 import pytest
 from django.core.cache import cache
@@ -50,6 +52,21 @@ def test_requests_for_a_version_being_built_wait_for_that_one_build():
         thread.join()
     assert len(builds) == 1
     assert [gzip.decompress(result) for result in results] == [b"slow"] * 4
+
+
+def test_a_repeat_is_served_from_this_process_without_the_shared_cache(db, monkeypatch):
+    data = prebuilt.gzipped("test:local", lambda: iter(["kept here"]))
+    cache.delete("test:local")  # Gone from the shared cache (evicted, say): still served.
+    assert prebuilt.gzipped("test:local", lambda: iter(["built again"])) == data
+    # Bounded: the oldest goes first, and what could never fit stays in the shared cache only.
+    monkeypatch.setattr(prebuilt, "_local", OrderedDict())
+    one = len(prebuilt.compress([secrets.token_hex(60)]))
+    monkeypatch.setattr(prebuilt, "LOCAL_BYTES", 2 * one + one // 2)  # Room for two.
+    for name in ("a", "b", "c"):
+        prebuilt.gzipped(f"test:{name}", lambda: iter([secrets.token_hex(60)]))
+    assert list(prebuilt._local) == ["test:b", "test:c"]
+    prebuilt.gzipped("test:huge", lambda: iter([secrets.token_hex(60 * 4)]))
+    assert "test:huge" not in prebuilt._local and cache.get("test:huge") is not None
 
 
 def test_a_failed_build_leaves_no_claim_behind(db):
