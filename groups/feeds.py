@@ -176,8 +176,8 @@ class Place:
 
 
 @dataclass(frozen=True)
-class Holder:
-    """A meeting's program and named group, as the feed writes them."""
+class FeedProgram:
+    """A program as the feed and the CSV write it."""
 
     name: str
     url: str
@@ -201,6 +201,7 @@ class FeedContext:
         self.areas = {}
         self.places = {}
         self.groups = {}
+        self.shared_names = None
         self.programs = None
         # The site's address once, not once per link: "https://meetings.example.org".
         self.site = absolute_url("/").removesuffix("/")
@@ -214,7 +215,7 @@ class FeedContext:
     def program(self, pk):
         if self.programs is None:
             self.programs = {
-                program.pk: Holder(
+                program.pk: FeedProgram(
                     name=program.name,
                     url=program.website or self.site + program.get_absolute_url(),
                     philosophy=program.philosophy,
@@ -240,18 +241,18 @@ class FeedContext:
         for location in Location.objects.filter(pk__in=locations):
             self.places[location.pk] = place_of(location)
         groups = {row.group_id for row in rows} - self.groups.keys() - {None}
-        if groups:
-            shared = set(
+        if groups and self.shared_names is None:
+            self.shared_names = set(
                 Group.objects.values("name")
                 .annotate(programs=Count("program", distinct=True))
                 .filter(programs__gt=1)
                 .values_list("name", flat=True)
             )
-            for group in Group.objects.filter(pk__in=groups).select_related("program"):
-                name = group.name
-                if name in shared:
-                    name = f"{name} ({group.program.short_name})"
-                self.groups[group.pk] = (name, group.notes, group.updated)
+        for group in Group.objects.filter(pk__in=groups).select_related("program"):
+            name = group.name
+            if name in self.shared_names:
+                name = f"{name} ({group.program.short_name})"
+            self.groups[group.pk] = (name, group.notes, group.updated)
 
 
 def place_of(location):
