@@ -22,13 +22,11 @@ import csv
 import hashlib
 import io
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import islice
 
 from django.conf import settings
-from django.db.models import Count, Max
+from django.db.models import Aggregate, CharField, Count, Max, OuterRef, Subquery
 from django.utils import translation
 from django.utils.translation import get_language, pgettext_lazy
 
@@ -128,13 +126,23 @@ def meeting_types(language, attendance, philosophy, format_codes):
     return codes
 
 
-def format_codes(meeting_ids):
-    """{meeting id: [format codes]} for many meetings, in one query."""
-    codes = defaultdict(list)
-    rows = Meeting.formats.through.objects.filter(meeting_id__in=meeting_ids)
-    for meeting_id, code in rows.values_list("meeting_id", "format__code"):
-        codes[meeting_id].append(code)
-    return codes
+class CodeList(Aggregate):
+    """The format codes of a meeting in one text, "O,D,BE": a row carries its own, so a feed
+    makes no query a chunk for them (a list of thousands of ids is slow to send)."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="STRING_AGG", **extra_context)
+
+
+def format_codes_column():
+    """The subquery that gives each meeting row its format codes (CodeList)."""
+    through = Meeting.formats.through.objects.filter(meeting=OuterRef("pk"))
+    codes = through.order_by().values("meeting").annotate(codes=CodeList("format__code"))
+    return Subquery(codes.values("codes"))
 
 
 def spec_types(codes):
@@ -156,14 +164,20 @@ def dial_string(phone):
     return "".join(char for char in phone if char in "0123456789+,*#")
 
 
-# What a feed or CSV row reads of each meeting; its place, group and program come by id, each
-# looked up once for every meeting that shares it. Rows rather than model instances: building a
-# hundred thousand instances was most of the time a feed took.
+# What a feed or CSV row reads of each meeting, with its place and group joined in; each place
+# and group is turned into the feed's keys once, for every meeting that shares it. Rows rather
+# than model instances: building a hundred thousand instances was most of a feed's time.
 ROW_FIELDS = [
     "pk", "name", "slug", "weekday", "start_time", "end_time", "timezone", "attendance",
     "language", "notes", "conference_url", "conference_url_notes", "conference_phone",
-    "conference_phone_notes", "updated", "location_id", "group_id", "program_id",
+    "conference_phone_notes", "updated", "program_id", "location_id", "group_id",
 ]  # fmt: skip
+LOCATION_COLUMNS = [
+    "name", "address", "city", "region", "postal_code", "country", "latitude", "longitude",
+    "directions", "updated",
+]  # fmt: skip
+GROUP_COLUMNS = ["name", "notes", "updated", "program_id"]
+PLACES_KEPT = 20_000
 
 
 @dataclass(frozen=True)
@@ -180,6 +194,7 @@ class FeedProgram:
     """A program as the feed and the CSV write it."""
 
     name: str
+    short_name: str
     url: str
     philosophy: str
     slug: str
@@ -217,6 +232,7 @@ class FeedContext:
             self.programs = {
                 program.pk: FeedProgram(
                     name=program.name,
+                    short_name=program.short_name,
                     url=program.website or self.site + program.get_absolute_url(),
                     philosophy=program.philosophy,
                     slug=program.slug,
@@ -235,24 +251,34 @@ class FeedContext:
             )
         return self.areas[zone]
 
-    def read(self, rows):
-        """Look up, in a query or two, the locations and groups of ``rows`` not seen before."""
-        locations = {row.location_id for row in rows} - self.places.keys() - {None}
-        for location in Location.objects.filter(pk__in=locations):
-            self.places[location.pk] = place_of(location)
-        groups = {row.group_id for row in rows} - self.groups.keys() - {None}
-        if groups and self.shared_names is None:
-            self.shared_names = set(
-                Group.objects.values("name")
-                .annotate(programs=Count("program", distinct=True))
-                .filter(programs__gt=1)
-                .values_list("name", flat=True)
-            )
-        for group in Group.objects.filter(pk__in=groups).select_related("program"):
-            name = group.name
+    def place(self, row):
+        """The Place of the row's location (None for a meeting with none), made once."""
+        if row.location_id is None:
+            return None
+        if len(self.places) >= PLACES_KEPT:
+            # A bound on a worker's memory: rows carry their place's columns, so a place
+            # forgotten here is made again when a meeting there comes.
+            self.places.clear()
+        if row.location_id not in self.places:
+            columns = {name: getattr(row, f"location__{name}") for name in LOCATION_COLUMNS}
+            self.places[row.location_id] = place_of(Location(**columns))
+        return self.places[row.location_id]
+
+    def group(self, row):
+        """(name as the feed writes it, notes, updated) of the row's group, made once."""
+        if row.group_id not in self.groups:
+            if self.shared_names is None:
+                self.shared_names = set(
+                    Group.objects.values("name")
+                    .annotate(programs=Count("program", distinct=True))
+                    .filter(programs__gt=1)
+                    .values_list("name", flat=True)
+                )
+            name = row.group__name
             if name in self.shared_names:
-                name = f"{name} ({group.program.short_name})"
-            self.groups[group.pk] = (name, group.notes, group.updated)
+                name = f"{name} ({self.program(row.group__program_id).short_name})"
+            self.groups[row.group_id] = (name, row.group__notes, row.group__updated)
+        return self.groups[row.group_id]
 
 
 def place_of(location):
@@ -277,9 +303,8 @@ def place_of(location):
     return Place(fields=fields, area=area, updated=location.updated)
 
 
-def place_fields(row, context):
+def place_fields(row, place, context):
     """The feed's place keys: the address in person, else an approximate area (no street)."""
-    place = context.places.get(row.location_id)
     if row.attendance != Attendance.ONLINE:
         return place.fields
     if place is not None:
@@ -304,7 +329,7 @@ def meeting_guide_record(row, context, format_codes):
 
     Empty values are left out, as the spec asks.
     """
-    program = context.program(row.program_id)
+    program, place = context.program(row.program_id), context.place(row)
     codes = meeting_types(row.language, row.attendance, program.philosophy, format_codes)
     types, own_names = spec_types(codes)
     notes = row.notes
@@ -321,17 +346,17 @@ def meeting_guide_record(row, context, format_codes):
         "types": types,
         "notes": notes,
         "attendance_option": ATTENDANCE_OPTIONS[row.attendance],
-        **place_fields(row, context),
+        **place_fields(row, place, context),
         "conference_url": row.conference_url,
         "conference_url_notes": row.conference_url_notes,
         "conference_phone": dial_string(row.conference_phone),
         "conference_phone_notes": row.conference_phone_notes,
     }
     stamps = [row.updated]
-    if row.location_id is not None:
-        stamps.append(context.places[row.location_id].updated)
+    if place is not None:
+        stamps.append(place.updated)
     if row.group_id is not None:
-        group_name, group_notes, group_updated = context.groups[row.group_id]
+        group_name, group_notes, group_updated = context.group(row)
         record.update(group=group_name, group_notes=group_notes)
         stamps.append(group_updated)
     record.update(
@@ -349,21 +374,29 @@ def clock_text(clock):
     return f"{clock.hour:02d}:{clock.minute:02d}"
 
 
-def chunks_of_rows(meetings, context, *extra):
-    """(rows, format codes by meeting id) a chunk at a time, places and groups looked up."""
-    rows = meetings.prefetch_related(None).values_list(*ROW_FIELDS, *extra, named=True)
-    rows = rows.iterator(chunk_size=FEED_CHUNK)
-    while chunk := list(islice(rows, FEED_CHUNK)):
-        context.read(chunk)
-        yield chunk, format_codes([row.pk for row in chunk])
+def feed_rows(meetings, *extra):
+    """The meetings as rows of ROW_FIELDS, their place, group and format codes (and ``extra``
+    columns), read from the database a chunk at a time."""
+    columns = [
+        *ROW_FIELDS,
+        *(f"location__{name}" for name in LOCATION_COLUMNS),
+        *(f"group__{name}" for name in GROUP_COLUMNS),
+        "format_codes",
+        *extra,
+    ]
+    meetings = meetings.prefetch_related(None).annotate(format_codes=format_codes_column())
+    return meetings.values_list(*columns, named=True).iterator(chunk_size=FEED_CHUNK)
+
+
+def codes_of(row):
+    return row.format_codes.split(",") if row.format_codes else []
 
 
 def meeting_guide_feed(meetings, absolute_url):
     """Yield the feed's records one at a time, so a long feed can be streamed."""
     context = FeedContext(absolute_url)
-    for chunk, codes in chunks_of_rows(meetings, context):
-        for row in chunk:
-            yield meeting_guide_record(row, context, codes.get(row.pk, []))
+    for row in feed_rows(meetings):
+        yield meeting_guide_record(row, context, codes_of(row))
 
 
 def meeting_guide_json(meetings, absolute_url):
@@ -412,12 +445,12 @@ def csv_text(meetings, absolute_url):
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS + CSV_SEARCH_COLUMNS)
     writer.writerow({column: str(heading) for column, heading in CSV_HEADINGS.items()})
-    for chunk, codes in chunks_of_rows(meetings, context, "distance_km"):
-        for row in chunk:
-            writer.writerow(csv_row(row, context, codes.get(row.pk, [])))
-        yield out.getvalue()
-        out.seek(0)
-        out.truncate()
+    for number, row in enumerate(feed_rows(meetings, "distance_km"), 1):
+        writer.writerow(csv_row(row, context, codes_of(row)))
+        if number % FEED_CHUNK == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
     yield out.getvalue()
 
 
