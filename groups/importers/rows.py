@@ -40,21 +40,37 @@ def insert(model, names, rows):
             cursor.executemany(_insert_sql(model, names), rows)
 
 
+# Rows a multi-row INSERT ... RETURNING carries at most: fewer where the database caps the values
+# one statement may bind (Django's bulk_batch_size knows SQLite's cap).
+RETURNING_BATCH = 500
+
+
 def insert_returning(model, names, rows, objs):
-    """Insert prepared rows one statement each, setting each object's primary key."""
-    sql = _insert_sql(model, names)
+    """Insert prepared rows, setting each object's primary key: a statement for many rows where
+    the database returns their keys in order (as Django's bulk_create relies on), else one each."""
+    quote = connection.ops.quote_name
     pk = model._meta.pk
-    returning = connection.features.can_return_columns_from_insert
-    if returning:
-        sql += f" RETURNING {connection.ops.quote_name(pk.column)}"
+    marks = "(" + ", ".join(["%s"] * len(names)) + ")"
     with connection.cursor() as cursor:
-        for row, obj in zip(rows, objs, strict=True):
-            cursor.execute(sql, row)
-            if returning:
-                obj.pk = cursor.fetchone()[0]
-            else:
+        if connection.features.can_return_rows_from_bulk_insert:
+            size = max(1, min(RETURNING_BATCH, connection.ops.bulk_batch_size(names, rows)))
+            for start in range(0, len(rows), size):
+                batch = rows[start : start + size]
+                sql = (
+                    _insert_sql(model, names).removesuffix(marks)
+                    + ", ".join([marks] * len(batch))
+                    + f" RETURNING {quote(pk.column)}"
+                )
+                cursor.execute(sql, [value for row in batch for value in row])
+                keys = [key for (key,) in cursor.fetchall()]
+                for obj, key in zip(objs[start : start + size], keys, strict=True):
+                    obj.pk = key
+        else:
+            for row, obj in zip(rows, objs, strict=True):
+                cursor.execute(_insert_sql(model, names), row)
                 obj.pk = connection.ops.last_insert_id(cursor, model._meta.db_table, pk.column)
-            obj._state.adding = False
+    for obj in objs:
+        obj._state.adding = False
 
 
 def update(model, names, rows, objs):

@@ -254,3 +254,33 @@ def test_online_meetings_apps_cannot_join_are_named_in_the_report(db, run_import
     assert Meeting.objects.count() == 3  # A warning, not a refusal.
     assert len(report.not_joinable_in_apps) == 1 and "own" in report.not_joinable_in_apps[0]
     assert "1 online meeting that TSML UI will show as inactive" in str(report)
+
+
+def test_many_new_places_and_groups_each_reach_their_own_meeting(db, run_import, write_feed):
+    # New places and groups are inserted many to a statement: each key read back must land on
+    # the meeting that named that place and group, across every statement.
+    records = [
+        {
+            "name": f"Meeting {n}",
+            "slug": f"meeting-{n}",
+            "day": n % 7,
+            "time": "19:00",
+            "group": f"Group {n}",
+            "location": f"Hall {n}",
+            "address": f"{n} Main Street",
+            "city": "Denver",
+            "state": "CO",
+            "postal_code": "80202",
+            "country": "US",
+            "latitude": 39.7 + n / 10_000,
+            "longitude": -104.9,
+            "timezone": "America/Denver",
+        }
+        for n in range(1, 1201)
+    ]
+    report = run_import(write_feed(records))
+    assert report.created == 1200 and report.groups_created == 1200
+    rows = Meeting.objects.values_list("name", "location__name", "group__name")
+    assert sorted(rows) == sorted(
+        (f"Meeting {n}", f"Hall {n}", f"Group {n}") for n in range(1, 1201)
+    )
