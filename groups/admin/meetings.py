@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
@@ -15,6 +14,7 @@ from groups.admin.editors import (
     is_editor,
     limit_to_editor,
 )
+from groups.admin.fields import HTTPS_LINKS, https_formfield
 from groups.history import record_changes
 from groups.models import Group, Meeting, MeetingContact, Program
 from groups.models.programs import lazy_language_name
@@ -73,13 +73,6 @@ class MeetingContactInline(EditorPermissions, admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         # A contact is not a listing: editors remove people who step down.
         return is_editor(request)
-
-
-def https_formfield(db_field, **kwargs):
-    # Volunteers paste links without a scheme; today's links are https.
-    if isinstance(db_field, models.URLField):
-        kwargs["assume_scheme"] = "https"
-    return db_field.formfield(**kwargs)
 
 
 class MeetingAdminForm(forms.ModelForm):
@@ -151,7 +144,7 @@ class MeetingAdminForm(forms.ModelForm):
 @admin.register(Meeting)
 class MeetingAdmin(EditorPermissions, admin.ModelAdmin):
     form = MeetingAdminForm
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = HTTPS_LINKS
     list_display = [
         "name",
         "program",

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from groups.admin.editors import EditorPermissions, limit_to_editor
+from groups.admin.fields import HTTPS_LINKS
 from groups.models import Group, Meeting, Program
 
 
@@ -39,6 +40,7 @@ class GroupAdmin(EditorPermissions, admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["updated"]
+    formfield_overrides = HTTPS_LINKS
     inlines = [GroupMeetingInline]
     fieldsets = [
         (None, {"fields": ["program", "name", "slug", "notes"]}),

@@ -5,9 +5,9 @@ for each, "name [en]" beside "name [es]"; one left empty shows in English.
 """
 
 from django.contrib import admin
-from django.db import models
 from modeltranslation.admin import TranslationAdmin
 
+from groups.admin.fields import HTTPS_LINKS
 from groups.models import Format, Program
 
 
@@ -18,7 +18,7 @@ class ProgramAdmin(TranslationAdmin):
     search_fields = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ["short_name"]}
     filter_horizontal = ["editors"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = HTTPS_LINKS
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "editors":

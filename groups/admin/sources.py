@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groups.admin.editors import is_superuser
+from groups.admin.fields import HTTPS_LINKS
 from groups.importers.sync import sync_source
 from groups.models import Source, SourceRun
 
@@ -58,6 +59,7 @@ class SourceAdmin(SuperuserOnly, admin.ModelAdmin):
     list_select_related = ["program"]
     search_fields = ["label", "url"]
     readonly_fields = ["last_checked", "etag", "last_modified"]
+    formfield_overrides = HTTPS_LINKS
     fields = [
         "label",
         "url",
