@@ -177,7 +177,10 @@ LOCATION_COLUMNS = [
     "directions", "updated",
 ]  # fmt: skip
 GROUP_COLUMNS = ["name", "notes", "updated", "program_id"]
-PLACES_KEPT = 20_000
+# Places a feed build keeps made at once. Each holds a dict of a dozen keys; keeping 20,000 (every
+# place of a 100,000-meeting feed) added about 27 MB to the worker's peak, which it keeps after
+# the build, for a build only about 5 % faster than with 2,000.
+PLACES_KEPT = 2000
 
 
 @dataclass(frozen=True)

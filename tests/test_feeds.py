@@ -186,3 +186,25 @@ def test_every_record_is_one_tsml_ui_lists(
     by_name = {record["name"]: record for record in records}
     assert by_name["Phone Only"]["formatted_address"] == "London, England, GB"
     assert by_name["Anywhere"]["formatted_address"] == "Online"
+
+
+def test_a_feed_forgetting_places_to_bound_memory_writes_the_same_records(
+    feed_meetings, make_meeting, make_location, monkeypatch
+):
+    from groups import feeds
+
+    for number in range(3):  # Places met again after others, once the kept ones are forgotten.
+        hall = make_location(name=f"Hall {number}", address=f"{number} Oak Street")
+        make_meeting(name=f"Evening {number}", location=hall)
+        make_meeting(name=f"Morning {number}", location=hall, weekday=number)
+
+    def records():
+        text = "".join(
+            feeds.meeting_guide_json(feeds.feed_queryset(), lambda path: "https://x.org" + path)
+        )
+        return json.loads(text)
+
+    kept_all = records()
+    monkeypatch.setattr(feeds, "PLACES_KEPT", 1)
+    assert records() == kept_all
+    assert {record.get("location") for record in kept_all} >= {"Hall 0", "Hall 1", "Hall 2"}
