@@ -87,13 +87,17 @@ def check_join(attendance, conference_url, conference_phone):
         )
 
 
-def joinable_in_apps(conference_url, conference_phone):
-    """Whether apps reading our feed can show how to join: TSML UI takes a meeting as online
-    only with a link to a video service it knows or a dial-in phone long enough to call.
+def joinable_in_apps(attendance, conference_url, conference_phone):
+    """Whether apps reading our feed show the meeting as one to go to: TSML UI takes a meeting
+    as online only with a link to a video service it knows or a dial-in phone long enough to
+    call, and shows one that is neither online nor at an address as inactive. A hybrid meeting
+    keeps its address (the feed calls it exact), so only an online-only one can be hidden so.
 
     Not a rule a listing must keep (a link elsewhere works on our own pages), so admin and
     imports warn about it rather than refuse it.
     """
+    if attendance != Attendance.ONLINE:
+        return True
     host = urlsplit(conference_url or "").netloc.lower()
     dialled = [char for char in conference_phone or "" if char in "0123456789+,#"]
     return host.endswith(CONFERENCE_SERVICES) or len(dialled) >= SHORTEST_DIAL_IN

@@ -25,7 +25,7 @@ from groups.importers.records import Rejected
 from groups.models import ChangeRequest, Location, Meeting, Program
 from groups.models.suggestions import PROPOSED_KEYS
 from groups.search.geometry import DEFAULT_RADIUS_KM
-from groups.vocabulary import SECULAR_TYPE
+from groups.vocabulary import SECULAR_TYPE, Attendance
 
 # A valid in-person meeting in plain terms; each case below breaks one rule of it.
 GOOD = {
@@ -414,7 +414,9 @@ def test_the_format_filter_and_the_format_preference_agree(make_meeting):
     ],
 )
 def test_apps_show_how_to_join_only_a_known_service_or_a_phone_to_call(url, phone, shown):
-    assert rules.joinable_in_apps(url, phone) is shown
+    assert rules.joinable_in_apps(Attendance.ONLINE, url, phone) is shown
+    # A hybrid meeting keeps its address in the feed: apps list it as one to go to.
+    assert rules.joinable_in_apps(Attendance.HYBRID, url, phone)
 
 
 def test_admin_warns_when_apps_would_hide_an_online_meeting(admin_client, programs):

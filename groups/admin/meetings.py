@@ -58,10 +58,10 @@ class JoinableFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() != "no":
             return queryset
-        online = queryset.exclude(attendance=Attendance.IN_PERSON).values_list(
-            "pk", "conference_url", "conference_phone"
+        online = queryset.filter(attendance=Attendance.ONLINE).values_list(
+            "pk", "attendance", "conference_url", "conference_phone"
         )
-        hidden = [pk for pk, url, phone in online if not rules.joinable_in_apps(url, phone)]
+        hidden = [pk for pk, *join in online if not rules.joinable_in_apps(*join)]
         return queryset.filter(pk__in=hidden)
 
 
@@ -180,7 +180,7 @@ class MeetingAdmin(EditorPermissions, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if obj.is_online and not rules.joinable_in_apps(obj.conference_url, obj.conference_phone):
+        if not rules.joinable_in_apps(obj.attendance, obj.conference_url, obj.conference_phone):
             self.message_user(request, JOIN_WARNING, messages.WARNING)
 
     actions = ["mark_verified", "deactivate", "reactivate"]

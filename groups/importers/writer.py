@@ -28,7 +28,7 @@ from groups.geocoding import get_geocoder, locate, zone_at
 from groups.history import ADDITION, CHANGE, LOG_FIELDS, log_rows, system_user
 from groups.importers import rows
 from groups.importers.records import Rejected, location_key
-from groups.models import Attendance, Format, Group, Location, Meeting
+from groups.models import Format, Group, Location, Meeting
 from groups.models.named_groups import unique_group_slug
 
 BATCH = 1000
@@ -271,8 +271,8 @@ class Writer:
             self.report.unknown_types.update(record.unknown_codes)
             self.report.room_codes.update(record.room_codes)
             fields = record.fields
-            if fields["attendance"] != Attendance.IN_PERSON and not rules.joinable_in_apps(
-                fields.get("conference_url"), fields.get("conference_phone")
+            if not rules.joinable_in_apps(
+                fields["attendance"], fields.get("conference_url"), fields.get("conference_phone")
             ):
                 self.report.not_joinable_in_apps.append(record.label)
             group = record.group

@@ -242,6 +242,17 @@ def test_online_meetings_apps_cannot_join_are_named_in_the_report(db, run_import
             "conference_url": "https://talk.example.org/1",
         },
         {**base, "name": "Zoom", "slug": "zoom", "conference_url": "https://zoom.us/j/1"},
+        {  # Hybrid: apps list it at its address.
+            **base,
+            "name": "Hall and Own Server",
+            "slug": "hall",
+            "conference_url": "https://talk.example.org/3",
+            "address": "1 Main Street",
+            "city": "Chicago",
+            "state": "IL",
+            "latitude": 41.88,
+            "longitude": -87.63,
+        },
         {
             **base,
             "name": "Phone",
@@ -251,7 +262,7 @@ def test_online_meetings_apps_cannot_join_are_named_in_the_report(db, run_import
         },
     ]
     report = run_import(write_feed(records))
-    assert Meeting.objects.count() == 3  # A warning, not a refusal.
+    assert Meeting.objects.count() == 4  # A warning, not a refusal.
     assert len(report.not_joinable_in_apps) == 1 and "own" in report.not_joinable_in_apps[0]
     assert "1 online meeting that TSML UI will show as inactive" in str(report)
 
