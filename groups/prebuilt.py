@@ -10,6 +10,7 @@ instead of starting their own.
 
 import gzip
 import io
+import threading
 import time
 import zlib
 from collections import OrderedDict
@@ -30,27 +31,35 @@ POLL_SECONDS = 0.05
 # the shared cache for megabytes. Bounded, so a worker's memory stays small.
 LOCAL_BYTES = 32 * 1024 * 1024
 _local = OrderedDict()
+# A worker's threads (gunicorn --threads) share these copies: one may drop a copy as another
+# reads it.
+_local_lock = threading.Lock()
 
 
-def gzipped(key, chunks, keep_seconds=KEEP_SECONDS):
+def gzipped(key, chunks, keep_seconds=KEEP_SECONDS, *, keep_locally=True):
     """The gzip bytes of the export under ``key``, built from ``chunks()`` once if missing.
 
-    ``chunks()`` yields the export's text piece by piece.
+    ``chunks()`` yields the export's text piece by piece. ``keep_locally=False`` for an export
+    rarely asked for twice (a search's CSV, by the minute): it would only push out the feed.
     """
-    if key in _local:
-        _local.move_to_end(key)
-        return _local[key]
+    with _local_lock:
+        found = _local.get(key)
+        if found is not None:
+            _local.move_to_end(key)
+            return found
     found = _shared(key, chunks, keep_seconds)
-    _keep_locally(key, found)
+    if keep_locally:
+        _keep_locally(key, found)
     return found
 
 
 def _keep_locally(key, data):
     if len(data) > LOCAL_BYTES:
         return
-    _local[key] = data
-    while sum(len(kept) for kept in _local.values()) > LOCAL_BYTES:
-        _local.popitem(last=False)
+    with _local_lock:
+        _local[key] = data
+        while sum(len(kept) for kept in _local.values()) > LOCAL_BYTES:
+            _local.popitem(last=False)
 
 
 def _shared(key, chunks, keep_seconds):

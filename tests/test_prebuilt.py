@@ -89,3 +89,13 @@ def test_clients_without_gzip_get_the_text_inflated_as_it_streams():
     )
     assert zipped["Content-Encoding"] == "gzip" and zipped.content == data
     assert len(data) < 5_000  # Repeated text compresses: the point of keeping it compressed.
+
+
+def test_a_search_csv_is_kept_in_the_shared_cache_only(client, feed_meetings, monkeypatch):
+    # A CSV is built for one search and minute: a copy in the worker would only push out the
+    # feed, which every reader asks for.
+    monkeypatch.setattr(prebuilt, "_local", OrderedDict())
+    client.get("/meetings.csv", {"q": "Portland, OR"}, headers={"Accept-Encoding": "gzip"})
+    assert list(prebuilt._local) == []
+    client.get("/meetings.json", headers={"Accept-Encoding": "gzip"})
+    assert [key.split(":")[0] for key in prebuilt._local] == ["feed"]

@@ -93,6 +93,7 @@ def meetings_csv(request):
         key,
         lambda: feeds.csv_text(filterset.qs[:MAX_CSV_ROWS], request.build_absolute_uri),
         keep_seconds=CSV_KEEP_SECONDS,
+        keep_locally=False,
     )
     response = prebuilt.response(request, data, "text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="meetings.csv"'
