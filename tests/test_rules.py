@@ -290,6 +290,8 @@ def test_an_import_source_label_follows_the_text_rule(db):
     too_long = "x" * (Meeting._meta.get_field("source").max_length + 1)
     with pytest.raises(CommandError, match="at most 200 characters"):
         call_command("import_meetings", "feed.json", "--program", "na", "--source", too_long)
+    form = ImportForm({"program": "na", "url": "https://example.org/feed.json", "source": too_long})
+    assert len(form.errors["source"]) == 1 and "at most 200 characters" in form.errors["source"][0]
 
 
 def test_the_secular_code_is_added_by_the_feed_and_not_kept_as_a_format(tmp_path, db, client):

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import user_passes_test
+from django.core.validators import MaxLengthValidator
 from django.shortcuts import render
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +27,9 @@ from groups.vocabulary import PROGRAMS
 def meeting_field(name, **options):
     """A form field that takes what Meeting.<name> holds, checked by that field's own rules."""
     field = Meeting._meta.get_field(name)
-    return field.formfield(validators=field.validators, **options)
+    # The form field checks max_length itself: the model's length check again would say it twice.
+    own = [rule for rule in field.validators if not isinstance(rule, MaxLengthValidator)]
+    return field.formfield(validators=own, **options)
 
 
 class ImportForm(forms.Form):
