@@ -26,11 +26,12 @@ def prepare(model, objs, names, *, add):
     ]
 
 
-def _insert_sql(model, names):
+def _insert_sql(model, names, rows=1):
+    """An INSERT of ``rows`` rows of ``names``, their values to bind in order."""
     quote = connection.ops.quote_name
     cols = ", ".join(quote(field.column) for field in columns(model, names))
-    marks = ", ".join(["%s"] * len(names))
-    return f"INSERT INTO {quote(model._meta.db_table)} ({cols}) VALUES ({marks})"  # noqa: S608
+    marks = ", ".join(["(" + ", ".join(["%s"] * len(names)) + ")"] * rows)
+    return f"INSERT INTO {quote(model._meta.db_table)} ({cols}) VALUES {marks}"  # noqa: S608
 
 
 def insert(model, names, rows):
@@ -48,26 +49,22 @@ RETURNING_BATCH = 500
 def insert_returning(model, names, rows, objs):
     """Insert prepared rows, setting each object's primary key: a statement for many rows where
     the database returns their keys in order (as Django's bulk_create relies on), else one each."""
-    quote = connection.ops.quote_name
     pk = model._meta.pk
-    marks = "(" + ", ".join(["%s"] * len(names)) + ")"
     with connection.cursor() as cursor:
         if connection.features.can_return_rows_from_bulk_insert:
             size = max(1, min(RETURNING_BATCH, connection.ops.bulk_batch_size(names, rows)))
+            returning = f" RETURNING {connection.ops.quote_name(pk.column)}"
             for start in range(0, len(rows), size):
                 batch = rows[start : start + size]
-                sql = (
-                    _insert_sql(model, names).removesuffix(marks)
-                    + ", ".join([marks] * len(batch))
-                    + f" RETURNING {quote(pk.column)}"
-                )
+                sql = _insert_sql(model, names, len(batch)) + returning
                 cursor.execute(sql, [value for row in batch for value in row])
                 keys = [key for (key,) in cursor.fetchall()]
                 for obj, key in zip(objs[start : start + size], keys, strict=True):
                     obj.pk = key
         else:
+            sql = _insert_sql(model, names)
             for row, obj in zip(rows, objs, strict=True):
-                cursor.execute(_insert_sql(model, names), row)
+                cursor.execute(sql, row)
                 obj.pk = connection.ops.last_insert_id(cursor, model._meta.db_table, pk.column)
     for obj in objs:
         obj._state.adding = False
