@@ -138,3 +138,21 @@ def test_keyword_alone_searches_everywhere_soonest_first(meeting_at, portland, n
 def test_keyword_that_is_too_long_is_refused(db):
     filterset = MeetingFilter({"text": "x" * 101}, queryset=search_queryset())
     assert not filterset.is_valid() and "text" in filterset.errors
+
+
+def test_choice_lists_escape_text_as_a_template_would():
+    from django import forms
+    from django.utils.safestring import mark_safe
+
+    from groups.templatetags.choices import choice_field
+
+    class Form(forms.Form):
+        pick = forms.ChoiceField(
+            label="Fish & chips",
+            choices=[("a", "<b>bold</b>")],
+            help_text=mark_safe("See <a href='/choosing/'>the guide</a>."),
+        )
+
+    html = choice_field(Form()["pick"])
+    assert "Fish &amp; chips" in html and "&lt;b&gt;bold&lt;/b&gt;" in html
+    assert "See <a href='/choosing/'>the guide</a>." in html  # Marked safe: kept as it is.

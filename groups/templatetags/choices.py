@@ -1,5 +1,5 @@
 from django import template
-from django.utils.html import escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
@@ -28,16 +28,18 @@ def choice_field(field):
     Written here rather than in a template: every results page carries the search form, whose
     choices number over a hundred, and joining them in Python costs a small part of rendering
     each through template tags. includes/field.html uses it for these two kinds of field.
-    Every value written is escaped.
+    Every value written is escaped unless marked safe, as a template would.
     """
     errors = str(field.errors) if field.errors else ""  # An empty list renders a template too.
     css = "field has-error" if errors else "field"
-    help_text = f'\n<p class="help">{escape(field.help_text)}</p>' if field.help_text else ""
-    name, label = escape(field.html_name), escape(field.label)
+    help_text = (
+        f'\n<p class="help">{conditional_escape(field.help_text)}</p>' if field.help_text else ""
+    )
+    name, label = conditional_escape(field.html_name), conditional_escape(field.label)
     if field.widget_type == "checkboxselectmultiple":
         boxes = "".join(
-            f'\n<label><input type="checkbox" name="{name}" value="{escape(value)}"'
-            f"{' checked' if chosen else ''}> {escape(text)}</label>"
+            f'\n<label><input type="checkbox" name="{name}" value="{conditional_escape(value)}"'
+            f"{' checked' if chosen else ''}> {conditional_escape(text)}</label>"
             for value, text, chosen in options(field)
         )
         return mark_safe(  # noqa: S308 - every value above is escaped.
@@ -46,11 +48,11 @@ def choice_field(field):
         )
     any_label = pgettext("no choice made in a list", "Any")
     items = "".join(
-        f'\n<option value="{escape(value)}"{" selected" if chosen else ""}>'
-        f"{escape(text or any_label)}</option>"
+        f'\n<option value="{conditional_escape(value)}"{" selected" if chosen else ""}>'
+        f"{conditional_escape(text or any_label)}</option>"
         for value, text, chosen in options(field)
     )
-    field_id = escape(field.id_for_label)
+    field_id = conditional_escape(field.id_for_label)
     return mark_safe(  # noqa: S308 - every value above is escaped.
         f'\n<div class="{css}">\n<label for="{field_id}">{label}</label>'
         f'\n<select name="{name}" id="{field_id}">{items}\n</select>{help_text}{errors}\n</div>'
