@@ -238,7 +238,7 @@ class DeadEnd:
         unit = form.distance_unit
         programs = data.get("program") or []
         philosophies = chosen_philosophies(data)
-        at_any_time = bool(data.get("day") or data.get("time")) or data.get("soon") is not None
+        at_any_time = chooses_time(data)
         nearest = nearest_anywhere(filterset, at_any_time=at_any_time)
         widen_to = None
         if nearest and nearest[0].distance_km > form.radius_km:
@@ -360,7 +360,12 @@ def others_nearby(filterset):
     return {row["program__philosophy"]: (row["count"], row["nearest_km"]) for row in rows}
 
 
+def chooses_time(data):
+    """Whether a day, a time of day or "starting within" narrows the search."""
+    return bool(data.get("day") or data.get("time")) or data.get("soon") is not None
+
+
 def narrows_beyond_program(data):
     """Whether a choice other than the program or philosophy narrows the search."""
-    chosen = [data.get(name) for name in ("text", "attendance", "format", "language", "day")]
-    return any(chosen) or bool(data.get("time")) or data.get("soon") is not None
+    chosen = [data.get(name) for name in ("text", "attendance", "format", "language")]
+    return any(chosen) or chooses_time(data)
