@@ -283,7 +283,7 @@ def first_start(meetings, now):
     if any(occurrence.in_progress for occurrence in occurrences):
         return wait(0)
     soonest = min(occurrence.start for occurrence in occurrences)
-    return wait(max(1, int((soonest - now).total_seconds() // 60)))
+    return wait(max(1, schedule.minutes(soonest - now)))
 
 
 # Never a dead end: what an empty results page offers instead, for the search's FilterSet. Each
