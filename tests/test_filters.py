@@ -156,3 +156,16 @@ def test_choice_lists_escape_text_as_a_template_would():
     html = choice_field(Form()["pick"])
     assert "Fish &amp; chips" in html and "&lt;b&gt;bold&lt;/b&gt;" in html
     assert "See <a href='/choosing/'>the guide</a>." in html  # Marked safe: kept as it is.
+
+
+def test_search_choices_follow_the_language_and_a_renamed_program(client, programs):
+    # The form's option markup is made once per language and per listing of names.
+    params = {"q": "Portland, OR", "day": "1"}  # A choice in use: the choices are written out.
+    monday = 'name="day" value="1" checked> '
+    assert monday + "Monday</label>" in client.get("/meetings/", params).text
+    assert monday + "lunes</label>" in client.get("/es/meetings/", params).text.lower()
+    assert monday + "Monday</label>" in client.get("/meetings/", params).text
+    smart = programs["smart"]
+    smart.name_en = "SMART Recovery Groups"
+    smart.save()
+    assert "> SMART Recovery Groups</label>" in client.get("/meetings/", params).text
