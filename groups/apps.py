@@ -2,6 +2,7 @@ import logging
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,9 @@ class GroupsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(analyze_after_migrate, sender=self)
+        from groups.databases import without_jit
+
+        connection_created.connect(without_jit)
         if settings.EMAIL_BACKEND == MAIL_OFF:
             logging.getLogger("groups").warning(
                 "Mail is off: editors are not e-mailed about suggestions, which wait for them in "

@@ -50,3 +50,14 @@ def test_search_and_feed_read_the_replica_while_admin_reads_the_primary(
     with CaptureQueriesContext(connections[REPLICA]) as replica:
         assert admin_client.get(reverse("admin:groups_meeting_changelist")).status_code == 200
     assert replica.captured_queries == []
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_compile_no_query_to_machine_code():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
