@@ -84,13 +84,24 @@ def _shared(key, chunks, keep_seconds):
         cache.delete(claim)
 
 
+# Text gathered before each write to gzip: a feed's hundred thousand small pieces, written one by
+# one, cost a fifth more time than in pieces this size.
+COMPRESS_BATCH = 64 * 1024
+
+
 def compress(pieces):
-    """Gzip text pieces as they come, holding only the compressed bytes."""
+    """Gzip text pieces as they come, holding only the compressed bytes and one batch of text."""
     buffer = io.BytesIO()
     # mtime=0: the same data gives the same bytes, whoever builds them.
     with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=6, mtime=0) as out:
+        held, size = [], 0
         for piece in pieces:
-            out.write(piece.encode() if isinstance(piece, str) else piece)
+            held.append(piece)
+            size += len(piece)
+            if size >= COMPRESS_BATCH:
+                out.write("".join(held).encode())
+                held, size = [], 0
+        out.write("".join(held).encode())
     return buffer.getvalue()
 
 

@@ -99,3 +99,8 @@ def test_a_search_csv_is_kept_in_the_shared_cache_only(client, feed_meetings, mo
     assert list(prebuilt._local) == []
     client.get("/meetings.json", headers={"Accept-Encoding": "gzip"})
     assert [key.split(":")[0] for key in prebuilt._local] == ["feed"]
+
+
+def test_pieces_gathered_into_batches_come_back_whole():
+    pieces = [f"{number}:{secrets.token_hex(20)}," for number in range(10_000)]  # Over 400 KB.
+    assert gzip.decompress(prebuilt.compress(iter(pieces))).decode() == "".join(pieces)
