@@ -208,3 +208,20 @@ def test_a_feed_forgetting_places_to_bound_memory_writes_the_same_records(
     monkeypatch.setattr(feeds, "PLACES_KEPT", 1)
     assert records() == kept_all
     assert {record.get("location") for record in kept_all} >= {"Hall 0", "Hall 1", "Hall 2"}
+
+
+def test_a_records_updated_is_the_latest_change_to_it_its_place_or_its_group(
+    feed_meetings, programs, feed_records
+):
+    meeting = feed_meetings["na"]
+    group = Group.objects.create(program=programs["na"], name="Clean Start Group")
+    Meeting.objects.filter(pk=meeting.pk).update(group=group)
+    later = datetime(2031, 5, 6, 7, 8, 9, tzinfo=UTC)
+    Group.objects.filter(pk=group.pk).update(updated=later)
+    [record] = [record for record in feed_records() if record["slug"] == meeting.slug]
+    assert record["updated"] == "2031-05-06 07:08:09"
+    type(meeting.location).objects.filter(pk=meeting.location.pk).update(
+        updated=later.replace(year=2032)
+    )
+    [record] = [record for record in feed_records() if record["slug"] == meeting.slug]
+    assert record["updated"] == "2032-05-06 07:08:09"
