@@ -190,15 +190,17 @@ def day_name(weekday):
 
 
 @lru_cache(maxsize=16)
-def _day_names(language):
+def _day_names(language, first_word):
     with override(language):
-        return [capfirst(str(WEEKDAYS[number])) for number in range(7)]
+        names = [str(WEEKDAYS[number]) for number in range(7)]
+    return [capfirst(name) for name in names] if first_word else names
 
 
-def _day(moment):
+def _day(moment, first_word=True):
     """The moment's day of the week in the visitor's language, as the first word of a line
-    (worked out once per language: a page of results names a day on every card)."""
-    return _day_names(get_language())[moment.weekday()]
+    ("Friday", "Viernes") or within a sentence ("Friday", "viernes"); worked out once per
+    language: a page of results names a day on every card."""
+    return _day_names(get_language(), first_word)[moment.weekday()]
 
 
 def utc_offset(moment):
@@ -225,8 +227,10 @@ def names_clash(one, other):
 
 
 def format_moment(moment, with_offset=False):
-    """'Friday 19:00 PST': a weekday and wall-clock time in the moment's own zone."""
-    return f"{_day(moment)} {moment.strftime('%H:%M')} {zone_label(moment, with_offset)}"
+    """'Friday 19:00 PST' ('viernes 19:00 PST'): a weekday and wall-clock time in the moment's own
+    zone, within a sentence ("Your time: ...")."""
+    day = _day(moment, first_word=False)
+    return f"{day} {moment.strftime('%H:%M')} {zone_label(moment, with_offset)}"
 
 
 def format_span(occurrence, with_offset=False):

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils.translation import override
 
 from groups import schedule
 from groups.schedule import Occurrence
@@ -262,6 +263,13 @@ def test_format_moment_names_the_day_time_and_zone():
         "Friday 19:00 PDT"
     )
     assert schedule.format_moment(utc(2026, 7, 17, 18).astimezone(LONDON)) == "Friday 19:00 BST"
+    with override("es"):  # Within a sentence: "Tu hora: viernes ...", the span's day capitalised.
+        assert schedule.format_moment(utc(2026, 7, 17, 18).astimezone(LONDON)).startswith(
+            "viernes 19:00"
+        )
+        start = datetime(2026, 7, 17, 19, tzinfo=LONDON)
+        occurrence = Occurrence(start, start + timedelta(hours=1), in_progress=False)
+        assert schedule.format_span(occurrence).startswith("Viernes 19:00–20:00")
 
 
 def test_format_span_runs_from_start_to_end_on_the_starting_day():
