@@ -33,7 +33,7 @@ from groups.models.programs import (
     listed_version,
 )
 from groups.search import geometry, timing
-from groups.search.ranking import Sort
+from groups.search.ranking import Sort, chosen_or_default
 from groups.text import search_words
 from groups.vocabulary import FORMATS, LANGUAGES, PROGRAMS
 
@@ -250,6 +250,12 @@ class MeetingSearchForm(forms.Form):
         return min(geometry.MAX_RADIUS_KM, geometry.radius_in_km(radius, self.distance_unit))
 
     @property
+    def sort_order(self):
+        """The order of the results: the one chosen, else the search's default. (Not
+        ``sort``: templates reach the field by that name.)"""
+        return chosen_or_default(self.cleaned_data.get("sort"), self.point)
+
+    @property
     def attendance(self):
         return set(self.cleaned_data.get("attendance") or [])
 
@@ -325,6 +331,9 @@ class ShallowCopied(dict):
 
 
 class MeetingFilter(django_filters.FilterSet):
+    # The choices of several values test the meeting's own columns or its one program, so no
+    # meeting can match twice: ``distinct=False`` spares the search a SELECT DISTINCT, which
+    # sorted every candidate row once more (a fifth of an online search's time).
     text = django_filters.CharFilter(
         label=_("Meeting or group name"),
         method="filter_text",
@@ -342,9 +351,13 @@ class MeetingFilter(django_filters.FilterSet):
         field_name="program__slug",
         choices=PROGRAM_CHOICES,
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     attendance = django_filters.MultipleChoiceFilter(
-        label=_("How to attend"), choices=Attendance.choices, widget=forms.CheckboxSelectMultiple
+        label=_("How to attend"),
+        choices=Attendance.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     format = django_filters.MultipleChoiceFilter(
         label=_("Must have"), choices=format_choices, method="filter_formats"
@@ -359,6 +372,7 @@ class MeetingFilter(django_filters.FilterSet):
         field_name="weekday",
         choices=Weekday.choices,
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     time = django_filters.ChoiceFilter(
         label=_("Time of day"),
@@ -406,9 +420,22 @@ class MeetingFilter(django_filters.FilterSet):
         if not self.form.is_searching:
             return queryset.none()
         queryset = self.narrowed(queryset)
-        if self.form.cleaned_data.get("prefer_format"):
-            queryset = queryset.prefetch_related("formats")  # The cards name the ones matched.
         return queryset.search(**self.form.search_options(self.now))
+
+    def search_parts(self):
+        """The search as its QuerySet for meetings held in a place and for those held only
+        online (MeetingQuerySet.search_parts), for a page of results."""
+        if not self.form.is_searching:
+            return [self.queryset.none()]
+        queryset = self.narrowed(self.queryset)
+        return queryset.search_parts(**self.form.search_options(self.now))
+
+    def card_rows(self):
+        """What a page of results reads its meetings from, by primary key (results.paginate):
+        the FilterSet's QuerySet, with the formats when the cards name the preferred ones."""
+        if self.form.cleaned_data.get("prefer_format"):
+            return self.queryset.prefetch_related("formats")
+        return self.queryset
 
     def narrowed(self, queryset, *, skip=()):
         """The queryset narrowed by every filter but those named in ``skip``."""

@@ -1,6 +1,7 @@
 """A page of search results, each a small card of plain strings built for the template, and
 what an empty page offers instead."""
 
+import heapq
 import math
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ from groups.search.timing import ONLINE_HOURS
 from groups.vocabulary import PROGRAMS, Attendance, Philosophy
 
 PAGE_SIZE = 20
+# What ranking.merge_key compares.
+MERGED_BY = ["is_online_only", "distance_km", "minutes_until"]
 MAX_PAGE = 5000
 # Short phrases for why a result ranks where it does; other formats give their own name.
 FORMAT_REASONS = {
@@ -61,26 +64,51 @@ class Page:
         return self.first_index + len(self.rows) - 1 if self.rows else 0
 
 
-def paginate(queryset, number):
+def paginate(parts, number, rows, merge_key, carry=()):
+    """Page ``number`` of a search's results: ``parts`` are QuerySets of its rows, each in the
+    search's order (search_parts), which ``merge_key`` merges (ranking.merge_key).
+
+    Each part is ordered on its keys alone: the query selects the primary key, the total, what
+    the merge compares and the annotations named in ``carry``. The page's own rows are then
+    read by primary key from ``rows``, the QuerySet that says what a card needs. Sorting keys
+    rather than whole rows keeps a search with thousands of candidates fast.
+    """
     try:
         number = min(MAX_PAGE, max(1, int(number)))
     except (TypeError, ValueError):
         number = 1
+    names = list(dict.fromkeys(["pk", "total_count", *MERGED_BY, *carry]))
 
     def rows_for(page_number):
         start = (page_number - 1) * PAGE_SIZE
-        counted = queryset.annotate(total_count=Window(Count("pk")))
-        return list(counted[start : start + PAGE_SIZE])
+        end = start + PAGE_SIZE
+        # One part is read from the page's start; several each from the top, then merged.
+        first = start if len(parts) == 1 else 0
+        keys, total = [], 0
+        for part in parts:
+            counted = part.annotate(total_count=Window(Count("pk")))
+            found = list(counted.values_list(*names, named=True)[first:end])
+            keys.append(found)
+            total += found[0].total_count if found else 0
+        keys = list(heapq.merge(*keys, key=merge_key))[start - first : end - first]
+        meetings = rows.in_bulk([key.pk for key in keys])
+        page = []
+        for key in keys:
+            meeting = meetings[key.pk]
+            for name in carry:
+                setattr(meeting, name, getattr(key, name))
+            page.append(meeting)
+        return page, total
 
-    rows = rows_for(number)
-    if rows:
-        return Page(rows, number, rows[0].total_count)
+    page, total = rows_for(number)
+    if page:
+        return Page(page, number, total)
     if number == 1:
         return Page([], 1, 0)
     # Past the last page: show the last one rather than nothing.
-    total = queryset.count()
+    total = sum(part.count() for part in parts)
     number = max(1, math.ceil(total / PAGE_SIZE))
-    return Page(rows_for(number) if total else [], number, total)
+    return Page(rows_for(number)[0] if total else [], number, total)
 
 
 def in_unit(km, unit):

@@ -113,7 +113,8 @@ def _read_listed():
             row[0]: dict(zip(languages, row[1:], strict=True))
             for row in model.objects.values_list(key, *columns)
         }
-    held_in = set(Meeting.objects.active().values_list("language", flat=True).distinct())
+    # Without order_by(), the meetings' own ordering would join the DISTINCT: every row.
+    held_in = set(Meeting.objects.active().order_by().values_list("language", flat=True).distinct())
     listed = {
         "programs": found[Program],
         "formats": found[Format],

@@ -4,11 +4,12 @@ import operator
 from functools import reduce
 
 from django.db import connections, models
-from django.db.models import Case, Exists, FloatField, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from groups import rules
 from groups.search import geometry, ranking, timing
+from groups.search.formula import InSubquery
 from groups.text import search_words
 from groups.vocabulary import Attendance, Philosophy
 
@@ -89,7 +90,7 @@ class SearchQuerySet(models.QuerySet):
         7. The order is the one asked for, "best" by default with a place (ranking.ordering).
         """
         now = now or timezone.now()
-        sort = sort or (ranking.Sort.BEST if point else ranking.Sort.SOONEST)
+        sort = ranking.chosen_or_default(sort, point)
         local = self._local_condition(point, radius_km, include_online) if include_local else None
         online, horizon = None, None
         if include_online:
@@ -127,6 +128,22 @@ class SearchQuerySet(models.QuerySet):
         queryset = self.alias(**aliases) if aliases else self
         queryset = queryset.annotate(**annotations).filter(*conditions)
         return queryset.order_by(*ranking.ordering(sort))
+
+    def search_parts(self, **options):
+        """``search(**options)`` as one QuerySet for each kind of meeting it finds: those held
+        in a place, then those held only online. ranking.merge_key puts their rows back in the
+        search's order.
+
+        Together in one query, the OR of the two made the database read every candidate's
+        whole row (thousands of online meetings start within a day); apart, the online ones
+        are read from an index alone (meeting_online_soon).
+        """
+        if options.get("include_local", True) and options.get("include_online"):
+            return [
+                self.search(**{**options, "include_online": False}),
+                self.search(**{**options, "include_local": False}),
+            ]
+        return [self.search(**options)]
 
     def near(self, point, radius_km, *, soon_hours=None, now=None):
         """Local meetings within ``radius_km`` of ``point``, with ``distance_km`` and nothing else
@@ -166,8 +183,8 @@ class SearchQuerySet(models.QuerySet):
             # Joined with online meetings by OR, the box must be a subquery of its own for each
             # side of the OR to use an index.
             locations = self.model.location.field.related_model.objects
-            nearby = locations.in_box(south, west, north, east).values("pk")
-            return Q(location__in=nearby) & ~ONLINE_ONLY
+            nearby = locations.in_box(south, west, north, east).order_by().values("pk")
+            return Q(InSubquery(F("location"), nearby)) & ~ONLINE_ONLY
         return geometry.box_condition(south, west, north, east, "location__") & ~ONLINE_ONLY
 
     def _within_radius(

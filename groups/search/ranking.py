@@ -85,6 +85,11 @@ def score(*, prefer_philosophy, prefer_formats, prefer_language=""):
     )
 
 
+def chosen_or_default(sort, point):
+    """The sort asked for, else "best" near a place and "soonest" with none."""
+    return sort or (Sort.BEST if point else Sort.SOONEST)
+
+
 def ordering(sort):
     """The ORDER BY for a sort, over the search's annotations; the primary key breaks ties.
 
@@ -100,3 +105,20 @@ def ordering(sort):
     else:
         order = ["is_online_only", F("score").asc(nulls_last=True), "minutes_until"]
     return [*order, "pk"]
+
+
+def merge_key(sort):
+    """A key that merges rows in ``ordering(sort)`` order from lists each already in it:
+    rows with ``pk``, ``is_online_only``, ``distance_km`` and ``minutes_until``.
+
+    "best" and "distance" put local meetings first and keep each list's own order; "soonest"
+    compares what ``ordering`` compares. (Used by results.paginate on search_parts.)
+    """
+    if sort == Sort.SOONEST:
+        return lambda row: (
+            abs(row.minutes_until),
+            row.distance_km is None,
+            row.distance_km or 0,
+            row.pk,
+        )
+    return lambda row: row.is_online_only

@@ -25,6 +25,7 @@ from groups.links import given
 from groups.models import Attendance, Group, Location, Meeting, Program
 from groups.models.programs import language_name
 from groups.results import DeadEnd, ResultCards, paginate
+from groups.search.ranking import merge_key
 
 SUGGESTIONS_MAX_AGE = 300
 # What a result card shows: fetching only these keeps the sort in the database narrow.
@@ -76,8 +77,14 @@ def meeting_list(request):
             context["quick_choices"] = summary.quick_choices(filterset)
             # The page's own query also answers whether any sample data exists (for the notice
             # on every page), saving the context processor's query when there are rows.
-            results = filterset.qs.annotate(sample_data=Exists(Meeting.objects.samples()))
-            page = paginate(results, request.GET.get("page"))
+            samples = Exists(Meeting.objects.samples())
+            page = paginate(
+                [part.annotate(sample_data=samples) for part in filterset.search_parts()],
+                request.GET.get("page"),
+                rows=filterset.card_rows(),
+                merge_key=merge_key(filterset.form.sort_order),
+                carry=("distance_km", "sample_data"),
+            )
             if page.rows:
                 context["sample_data"] = page.rows[0].sample_data
             cards = ResultCards(filterset.form, filterset.now)

@@ -111,15 +111,59 @@ def test_pagination_keeps_every_parameter_and_costs_constant_queries(
         meeting_at(north_of(portland, 1 + n / 10), formats=["BE", "D"])
     url = reverse("groups:meeting_list")
     params = {"q": "Portland, OR", "format": "BE", "sort": "distance", "unit": "km"}
-    with django_assert_max_num_queries(5):
+    # The names listed (three, once a minute), the place, the page's keys, then its meetings.
+    with django_assert_max_num_queries(6):
         first = client.get(url, params).content.decode()
     assert "45 meetings" in first and first.count('class="result"') == 20
     assert "page=2" in first and "format=BE" in first and "sort=distance" in first
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         last = client.get(url, {**params, "page": "3"}).content.decode()
     assert last.count('class="result"') == 5
     beyond = client.get(url, {**params, "page": "999999"})
     assert beyond.status_code == 200 and beyond.content.decode().count('class="result"') == 5
+
+
+@pytest.mark.parametrize("sort", ["best", "distance", "soonest"])
+def test_local_and_online_results_come_in_the_search_order_on_every_page(
+    client, meeting_at, make_meeting, portland, north_of, sort
+):
+    # The page reads local and online meetings in separate queries and merges them: the
+    # result must be the one search's order, page after page.
+    start = datetime.now(UTC).replace(second=0, microsecond=0)
+    for n in range(23):
+        local = start + timedelta(minutes=41 * n + 7)
+        meeting_at(
+            north_of(portland, 0.5 + (n * 7) % 20),
+            name=f"Local {n}",
+            weekday=schedule.sunday_weekday(local),
+            start_time=local.time(),
+            end_time=(local + timedelta(hours=1)).time(),
+            timezone="UTC",
+        )
+        online = start + timedelta(minutes=37 * n - 20)
+        make_meeting(
+            name=f"Online {n}",
+            attendance=Attendance.ONLINE,
+            weekday=schedule.sunday_weekday(online),
+            start_time=online.time(),
+            end_time=(online + timedelta(hours=1)).time(),
+            timezone="UTC",
+        )
+    expected = [
+        meeting.name
+        for meeting in Meeting.objects.active().search(
+            point=portland, include_online=True, online_hours=24, sort=sort
+        )
+    ]
+    assert len(expected) == 46
+    params = {"q": "Portland, OR", "attendance": ["in-person", "online"], "sort": sort}
+    shown = []
+    for number in (1, 2, 3):
+        response = client.get(reverse("groups:meeting_list"), {**params, "page": number})
+        page = response.content.decode()
+        assert "46 meetings" in page
+        shown += re.findall(r'<li class="result".*?<h3><a href="[^"]+">([^<]+)</a>', page, re.S)
+    assert shown == expected
 
 
 def test_unknown_place_is_a_message_not_an_empty_list(client, db):
