@@ -16,6 +16,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='meeting',
-            index=models.Index(fields=['attendance', 'utc_week_minute', 'is_active', 'duration', 'timezone'], name='meeting_online_soon'),
+            index=models.Index(fields=['attendance', 'utc_week_minute', 'is_active', 'duration', 'timezone', 'id'], name='meeting_online_soon'),
         ),
     ]

@@ -185,9 +185,10 @@ class Meeting(models.Model):
                 name="meeting_attendance_zone",
             ),
             # Online meetings starting soon: ranges of stored UTC start minutes. The index holds
-            # all the search reads of them (search_parts), so their rows stay unread.
+            # all the search reads of them (search_parts), their key included, so their rows stay
+            # unread (an index-only scan on PostgreSQL).
             models.Index(
-                fields=["attendance", "utc_week_minute", "is_active", "duration", "timezone"],
+                fields=["attendance", "utc_week_minute", "is_active", "duration", "timezone", "id"],
                 name="meeting_online_soon",
             ),
             # Only the samples: "are there any?" (asked on every page) is then one step, even
