@@ -430,13 +430,6 @@ class MeetingFilter(django_filters.FilterSet):
         queryset = self.narrowed(self.queryset)
         return queryset.search_parts(**self.form.search_options(self.now))
 
-    def card_rows(self):
-        """What a page of results reads its meetings from, by primary key (results.paginate):
-        the FilterSet's QuerySet, with the formats when the cards name the preferred ones."""
-        if self.form.cleaned_data.get("prefer_format"):
-            return self.queryset.prefetch_related("formats")
-        return self.queryset
-
     def narrowed(self, queryset, *, skip=()):
         """The queryset narrowed by every filter but those named in ``skip``."""
         data = self.form.cleaned_data

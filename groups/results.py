@@ -5,7 +5,7 @@ import heapq
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Window
+from django.db.models import Count, Min, Window, prefetch_related_objects
 from django.utils.formats import number_format
 from django.utils.translation import pgettext_lazy
 
@@ -65,13 +65,15 @@ class Page:
 
 
 def paginate(parts, number, rows, merge_key, carry=()):
-    """Page ``number`` of a search's results: ``parts`` are QuerySets of its rows, each in the
-    search's order (search_parts), which ``merge_key`` merges (ranking.merge_key).
+    """Page ``number`` of a search's results: ``parts`` are QuerySets of its meetings, each in
+    the search's order (search_parts), which ``merge_key`` merges (ranking.merge_key).
 
-    Each part is ordered on its keys alone: the query selects the primary key, the total, what
-    the merge compares and the annotations named in ``carry``. The page's own rows are then
-    read by primary key from ``rows``, the QuerySet that says what a card needs. Sorting keys
-    rather than whole rows keeps a search with thousands of candidates fast.
+    One part is read a page of whole rows at a time, with the total. Several are each ordered on
+    their keys alone (the primary key, the total, what the merge compares and the annotations
+    named in ``carry``); the merged page's meetings are then read by primary key from ``rows``,
+    the QuerySet that says what a card needs. Sorting keys rather than whole rows is what keeps
+    a search with thousands of online meetings fast; one part of a few hundred needs no second
+    query.
     """
     try:
         number = min(MAX_PAGE, max(1, int(number)))
@@ -82,16 +84,17 @@ def paginate(parts, number, rows, merge_key, carry=()):
     def rows_for(page_number):
         start = (page_number - 1) * PAGE_SIZE
         end = start + PAGE_SIZE
-        # One part is read from the page's start; several each from the top, then merged.
-        first = start if len(parts) == 1 else 0
+        if len(parts) == 1:
+            page = list(parts[0].annotate(total_count=Window(Count("pk")))[start:end])
+            return page, page[0].total_count if page else 0
         keys, total = [], 0
-        for part in parts:
+        for part in parts:  # Each from the top: the merge decides which rows reach the page.
             counted = part.annotate(total_count=Window(Count("pk")))
-            found = list(counted.values_list(*names, named=True)[first:end])
+            found = list(counted.values_list(*names, named=True)[:end])
             keys.append(found)
             total += found[0].total_count if found else 0
-        keys = list(heapq.merge(*keys, key=merge_key))[start - first : end - first]
-        meetings = rows.in_bulk([key.pk for key in keys])
+        keys = list(heapq.merge(*keys, key=merge_key))[start:end]
+        meetings = rows.order_by().in_bulk([key.pk for key in keys])
         page = []
         for key in keys:
             meeting = meetings[key.pk]
@@ -161,6 +164,13 @@ class ResultCards:
         self.philosophy_labels = {value: str(label) for value, label in Philosophy.choices}
         self.attendance_labels = {value: str(label) for value, label in Attendance.choices}
         self.online_reason = str(ONLINE_REASON)
+
+    def cards(self, meetings):
+        """The cards of ``meetings``; their formats read in one query when the cards name the
+        preferred ones."""
+        if self.form.cleaned_data.get("prefer_format"):
+            prefetch_related_objects(meetings, "formats")
+        return [self.card(meeting) for meeting in meetings]
 
     def card(self, meeting):
         data = self.form.cleaned_data
@@ -292,10 +302,10 @@ class DeadEnd:
             philosophy=data.get("philosophy") or "",
             other_choices=narrows_beyond_program(data) or len(programs) > 1,
             at_any_time=at_any_time,
-            nearest=[cards.card(meeting) for meeting in nearest],
+            nearest=cards.cards(nearest),
             nearest_distance=format_distance(nearest[0].distance_km, unit) if nearest else "",
             widen_to=widen_to,
-            online=[cards.card(meeting) for meeting in online],
+            online=cards.cards(online),
             online_wait=first_start(online, filterset.now),
             others=others,
             others_none=searches_nearby(filterset) and bool(philosophies) and not nearby,

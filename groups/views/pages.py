@@ -81,14 +81,14 @@ def meeting_list(request):
             page = paginate(
                 [part.annotate(sample_data=samples) for part in filterset.search_parts()],
                 request.GET.get("page"),
-                rows=filterset.card_rows(),
+                rows=filterset.queryset,
                 merge_key=merge_key(filterset.form.sort_order),
                 carry=("distance_km", "sample_data"),
             )
             if page.rows:
                 context["sample_data"] = page.rows[0].sample_data
             cards = ResultCards(filterset.form, filterset.now)
-            page.rows = [cards.card(meeting) for meeting in page.rows]
+            page.rows = cards.cards(page.rows)
             context["page"] = page
             if not page.rows:
                 context["dead_end"] = DeadEnd.build(filterset, cards)

@@ -741,6 +741,21 @@ def test_the_nearest_five_whatever_the_distance_in_the_chosen_unit(
     assert "radius=32" in html and "Search within 32 mi" in text
 
 
+def test_the_nearest_name_the_preferred_format_in_one_query_for_all(
+    client, meeting_at, portland, north_of, django_assert_max_num_queries
+):
+    for km in (100, 200, 300, 400, 500):
+        meeting_at(north_of(portland, km), name=f"At {km} km", formats=["BE"])
+    params = {"q": "Portland, OR", "radius": "10", "prefer_format": "BE"}
+    empty_state(client, params)  # The names listed are read once a minute: not counted.
+    # The place, the page, the nearest (each try of a wider radius), the next online meetings,
+    # and the formats of all the cards together: not one query a card.
+    with django_assert_max_num_queries(8):
+        _, html = empty_state(client, params)
+    assert len(re.findall(r">At \d+ km<", html)) == 5
+    assert html.count("newcomers welcome") == 5
+
+
 def test_an_empty_page_says_where_nothing_is_listed_yet(client, db, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         text, _ = empty_state(client, {"q": "Portland, OR", "program": "sos"})
