@@ -7,7 +7,7 @@ language: Spanish pages live under /es/) with a mark in place of the slug serves
 """
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 from django.http import QueryDict
@@ -57,21 +57,14 @@ def page_in_languages(request):
     An address that names no page here (a 404) gets each language's home page instead.
     """
     query = given(request.GET).urlencode()
-    path = request.path + ("?" + query if query else "")
-    try:
-        resolve(request.path_info)
-        # An address of a page's shape may still name nothing ("/meetings/no-such-slug/").
-        known = not getattr(request, "not_found", False)
-    except Resolver404:
-        known = False
     current = get_language()
+    known, paths = paths_in_languages(request.path_info, request.path, current)
+    known = known and not getattr(request, "not_found", False)
+    if not known:
+        paths = homes_in_languages()
     found = []
-    for code, name in settings.LANGUAGES:
-        if known:
-            url = translate_url(path, code)
-        else:
-            with override(code):
-                url = reverse("groups:home")
+    for (code, name), path in zip(settings.LANGUAGES, paths, strict=True):
+        url = path + ("?" + query if query and known else "")
         found.append(
             Translation(
                 code=code,
@@ -83,3 +76,25 @@ def page_in_languages(request):
             )
         )
     return found
+
+
+@lru_cache(maxsize=2048)
+def paths_in_languages(path_info, path, language):
+    """(whether the address names a page's shape, its path in each language), as read in
+    ``language`` (the URL patterns' prefix is the active language's). Resolving and reversing
+    it for every page was a tenth of a results page's rendering. Bounded: the addresses asked
+    for are many, the pages read most are few."""
+    try:
+        resolve(path_info)
+    except Resolver404:
+        return False, ()
+    return True, tuple(translate_url(path, code) for code, _ in settings.LANGUAGES)
+
+
+@cache
+def homes_in_languages():
+    homes = []
+    for code, _ in settings.LANGUAGES:
+        with override(code):
+            homes.append(reverse("groups:home"))
+    return tuple(homes)
