@@ -68,12 +68,14 @@ def score(*, prefer_philosophy, prefer_formats, prefer_language=""):
     if prefer_language:
         factor += f" * CASE WHEN {{4}} THEN {number(PREFERRED_LANGUAGE_FACTOR)} ELSE 1.0 END"
     if prefer_formats:
+        # One branch per count a row can have, so the CASE reads the count once: each reading
+        # looks up every preferred format again.
+        most = max(PREFERRED_FORMAT_FACTORS)
         by_count = " ".join(
-            f"WHEN {{3}} {'>=' if count == max(PREFERRED_FORMAT_FACTORS) else '='} {count} "
-            f"THEN {number(factor_)}"
-            for count, factor_ in sorted(PREFERRED_FORMAT_FACTORS.items(), reverse=True)
+            f"WHEN {count} THEN {number(PREFERRED_FORMAT_FACTORS[min(count, most)])}"
+            for count in range(1, len(prefer_formats) + 1)
         )
-        factor = f"{factor} * CASE {by_count} ELSE 1.0 END"
+        factor = f"{factor} * CASE {{3}} {by_count} ELSE 1.0 END"
     return Formula(
         f"({{0}} + 1.0) * {factor} + ABS({{1}}) * {number(KM_PER_HOUR_UNTIL_START / 60)}",
         F("distance_km"),
