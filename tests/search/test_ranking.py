@@ -2,7 +2,10 @@
 
 from datetime import UTC, datetime, time
 
+import pytest
+
 from groups.models import Attendance
+from groups.search.ranking import KM_PER_HOUR_UNTIL_START
 
 
 def test_distance_sort_nearest_first_then_online(
@@ -34,6 +37,18 @@ def test_best_counts_preferred_formats(meeting_at, search, portland, north_of):
     ranked = search(prefer_formats=["BE"], sort="best")
     assert ranked == [newcomer, plain]
     assert ranked[0].formats_matched == 1 and ranked[1].formats_matched == 0
+
+
+def test_each_preferred_format_present_counts_up_to_three(meeting_at, search, portland, north_of):
+    codes = ["BE", "D", "W", "X"]
+    for count in range(5):
+        meeting_at(north_of(portland, 2 + count), formats=codes[:count], name=f"{count} formats")
+    expected = {0: 1.0, 1: 0.6, 2: 0.36, 3: 0.216, 4: 0.216}
+    for meeting in search(prefer_formats=codes, sort="best"):
+        time_term = abs(meeting.minutes_until) * KM_PER_HOUR_UNTIL_START / 60
+        factor = (meeting.score - time_term) / (meeting.distance_km + 1)
+        assert factor == pytest.approx(expected[meeting.formats_matched])
+        assert meeting.name == f"{meeting.formats_matched} formats"
 
 
 def test_soonest_orders_by_next_start_in_each_zone(meeting_at, make_meeting, search, portland):
