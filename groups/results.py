@@ -5,12 +5,14 @@ import heapq
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Window, prefetch_related_objects
+from django.db.models import Count, Min, Window
 from django.utils.formats import number_format
 from django.utils.translation import pgettext_lazy
 
-from groups import schedule
+from groups import rules, schedule
 from groups.links import path_for
+from groups.models import Meeting
+from groups.models.programs import format_name
 from groups.search.geometry import KM_PER_MILE, MAX_RADIUS_KM, radius_in_km
 from groups.search.ranking import Sort
 from groups.search.timing import ONLINE_HOURS
@@ -164,12 +166,18 @@ class ResultCards:
         self.philosophy_labels = {value: str(label) for value, label in Philosophy.choices}
         self.attendance_labels = {value: str(label) for value, label in Attendance.choices}
         self.online_reason = str(ONLINE_REASON)
+        self.preferred_held = {}  # Meeting key: the preferred format codes it has (cards()).
 
     def cards(self, meetings):
-        """The cards of ``meetings``; their formats read in one query when the cards name the
-        preferred ones."""
-        if self.form.cleaned_data.get("prefer_format"):
-            prefetch_related_objects(meetings, "formats")
+        """The cards of ``meetings``; which of the preferred formats each has, read for all in
+        one query (of codes: the names are the listed ones)."""
+        self.preferred_held = {}
+        if preferred := self.form.cleaned_data.get("prefer_format"):
+            links = Meeting.formats.through.objects.filter(
+                meeting__in=[meeting.pk for meeting in meetings], format__code__in=preferred
+            )
+            for meeting_id, code in links.values_list("meeting_id", "format__code"):
+                self.preferred_held.setdefault(meeting_id, set()).add(code)
         return [self.card(meeting) for meeting in meetings]
 
     def card(self, meeting):
@@ -189,10 +197,14 @@ class ResultCards:
         reasons = [distance or (self.online_reason if meeting.is_online else "")]
         if data.get("prefer_philosophy") or not data.get("philosophy"):
             reasons.append(philosophy_label.lower())
-        if preferred := set(data.get("prefer_format") or []):
-            for fmt in meeting.fitting_formats():  # None about a room for a video call.
-                if fmt.code in preferred:
-                    reasons.append(FORMAT_REASONS.get(fmt.code, fmt.name.lower()))
+        if preferred := data.get("prefer_format"):
+            held = self.preferred_held.get(meeting.pk, set())
+            held = held - set(rules.room_codes(meeting.attendance, held))  # None on a video call.
+            reasons.extend(  # In the order the person listed them.
+                FORMAT_REASONS.get(code, format_name(code).lower())
+                for code in preferred
+                if code in held
+            )
         if self.preferred_language and meeting.language == self.preferred_language:
             reasons.append(LANGUAGE_REASON)
         reasons.append(schedule.describe_start(occurrence, self.now))

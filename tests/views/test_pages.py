@@ -84,6 +84,29 @@ def test_results_page_shows_count_distance_reasons_and_time(
     assert f"Monday 19:00–20:00 {near.next_occurrence().start.tzname()}" in page
 
 
+def test_reasons_name_the_preferred_formats_each_meeting_has_but_no_room_online(
+    client, meeting_at, make_meeting, portland
+):
+    meeting_at(portland, formats=["BE", "D", "X"], name="Room")
+    # Stored before the rule that an online meeting has no wheelchair access: never shown.
+    make_meeting(
+        attendance=Attendance.ONLINE, formats=["D", "X"], name="Call", **in_two_hours("UTC")
+    )
+    params = {
+        "q": "Portland, OR",
+        "attendance": ["in-person", "online"],
+        "prefer_format": ["X", "D", "W"],
+    }
+    page = client.get(reverse("groups:meeting_list"), params).content.decode()
+    reasons = dict(re.findall(r'">(Room|Call)</a>.*?<p class="result-why">([^<]*)</p>', page, re.S))
+    assert " · wheelchair access · discussion · " in reasons["Room"]
+    assert " · twelve-step · discussion · " in reasons["Call"]
+    assert "wheelchair" not in reasons["Call"]
+    assert "women" not in page
+    spanish = client.get("/es" + reverse("groups:meeting_list"), params).content.decode()
+    assert " · discusión · " in spanish
+
+
 def in_two_hours(zone_name):
     """(weekday, start time) two hours from now on the zone's wall clock."""
     later = datetime.now(zoneinfo.ZoneInfo(zone_name)) + timedelta(hours=2)
