@@ -61,3 +61,30 @@ def test_postgresql_connections_compile_no_query_to_machine_code():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_bulk_change_postgresql_also_vacuums_the_meetings():
+    # Vacuumed, the meetings' pages are marked all visible: the online search can read its
+    # covering index alone. Inside a transaction (where VACUUM cannot run) ANALYZE still does.
+    from django.db import connection, transaction
+
+    from groups.search.queryset import refresh_planner_statistics
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+
+    def vacuums():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = %s",
+                [Meeting._meta.db_table],
+            )
+            return cursor.fetchone()[0]
+
+    before = vacuums()
+    with transaction.atomic():
+        refresh_planner_statistics()
+    assert vacuums() == before
+    refresh_planner_statistics()
+    assert vacuums() == before + 1

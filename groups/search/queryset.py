@@ -3,6 +3,7 @@
 import operator
 from functools import reduce
 
+from django.apps import apps
 from django.db import connections, models
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
@@ -216,10 +217,12 @@ def refresh_planner_statistics(using="default"):
     Searches are fast only when the planner starts from the map box rather than, say, the five
     programs; without statistics SQLite cannot tell. Run after migrations (which may rebuild a
     table and drop its statistics) and after bulk loads. On PostgreSQL, outside a transaction
-    (VACUUM cannot run in one), VACUUM too, as autovacuum would a little later: it marks the
-    pages all visible, so the online search reads its index alone rather than each row too.
+    (VACUUM cannot run in one), the meetings are vacuumed too, as autovacuum would a little
+    later: it marks their pages all visible, so the online search reads its index alone.
     """
     connection = connections[using]
-    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM (ANALYZE)" if vacuum else "ANALYZE")
+        cursor.execute("ANALYZE")
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            meetings = apps.get_model("groups", "Meeting")._meta.db_table
+            cursor.execute(f"VACUUM {connection.ops.quote_name(meetings)}")
