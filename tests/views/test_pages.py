@@ -187,6 +187,9 @@ def test_local_and_online_results_come_in_the_search_order_on_every_page(
         assert "46 meetings" in page
         shown += re.findall(r'<li class="result".*?<h3><a href="[^"]+">([^<]+)</a>', page, re.S)
     assert shown == expected
+    # Past the end: the last page, counted across both parts.
+    beyond = client.get(reverse("groups:meeting_list"), {**params, "page": 99}).content.decode()
+    assert "46 meetings" in beyond and beyond.count('class="result"') == 6
 
 
 def test_unknown_place_is_a_message_not_an_empty_list(client, db):
