@@ -107,6 +107,15 @@ def test_reasons_name_the_preferred_formats_each_meeting_has_but_no_room_online(
     assert " · discusión · " in spanish
 
 
+def test_result_cards_escape_what_curators_typed(client, make_meeting, make_location, portland):
+    venue = make_location(latitude=portland[0], longitude=portland[1], name="<i>Hall</i> & Co")
+    make_meeting(location=venue, name='<b>Hope</b> "Unity"')
+    page = page_text(client, reverse("groups:meeting_list") + "?q=Portland%2C+OR")
+    assert "&lt;b&gt;Hope&lt;/b&gt; &quot;Unity&quot;</a>" in page
+    assert "<p>&lt;i&gt;Hall&lt;/i&gt; &amp; Co, " in page
+    assert "<b>Hope" not in page and "<i>Hall" not in page
+
+
 def in_two_hours(zone_name):
     """(weekday, start time) two hours from now on the zone's wall clock."""
     later = datetime.now(zoneinfo.ZoneInfo(zone_name)) + timedelta(hours=2)
