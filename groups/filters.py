@@ -13,6 +13,7 @@ Two kinds of parameter:
 import copy
 import zoneinfo
 from functools import cache
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
@@ -456,6 +457,15 @@ class MeetingFilter(django_filters.FilterSet):
         return any(
             self.data.get(name) not in ("", None, DEFAULTS.get(name)) for name in MORE_CHOICES
         )
+
+    @property
+    def more_choices_key(self):
+        """The choices under "More choices" as sent: their markup depends on nothing else (but
+        the language and the names listed), so search_form.html keeps it under this key."""
+        sent = (
+            (name, value) for name in MORE_CHOICES for value in self.data.getlist(name) if value
+        )
+        return urlencode(sorted(sent))
 
     @property
     def online_window_note(self):

@@ -6,7 +6,7 @@ import re
 import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 from html.parser import HTMLParser
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.db import connection
@@ -114,6 +114,29 @@ def test_result_cards_escape_what_curators_typed(client, make_meeting, make_loca
     assert "&lt;b&gt;Hope&lt;/b&gt; &quot;Unity&quot;</a>" in page
     assert "<p>&lt;i&gt;Hall&lt;/i&gt; &amp; Co, " in page
     assert "<b>Hope" not in page and "<i>Hall" not in page
+
+
+def test_the_more_choices_show_what_each_search_chose_though_their_markup_is_kept(
+    client, meeting_at, portland
+):
+    meeting_at(portland)
+    url = reverse("groups:meeting_list")
+    searches = [
+        {"sort": "distance", "day": ["1", "3"]},
+        {"sort": "soonest"},
+        {"day": ["3", "1"], "sort": "distance", "q": "Salem, OR"},
+        {"sort": "distance", "soon": "abc"},  # An error: its own rendering, never kept.
+        {"sort": "distance"},
+    ]
+    for choices in searches * 2:
+        query = urlencode({"q": "Portland, OR", **choices}, True)
+        html = client.get(url + "?" + query).content.decode()
+        chosen_sort = re.findall(r'<option value="(\w+)" selected>', html)
+        days = re.findall(r'name="day" value="(\d)" checked', html)
+        assert chosen_sort == [choices["sort"]]
+        assert sorted(days) == sorted(choices.get("day", []))
+        soon = re.search(r'<input type="number" name="soon"([^>]*)>', html).group(1)
+        assert ('value="abc"' in soon) == ("soon" in choices)
 
 
 def in_two_hours(zone_name):
