@@ -11,7 +11,7 @@ from functools import cache, lru_cache
 
 from django.conf import settings
 from django.http import QueryDict
-from django.urls import Resolver404, resolve, reverse, translate_url
+from django.urls import Resolver404, get_script_prefix, resolve, reverse, translate_url
 from django.utils.translation import get_language, override
 
 SLUG_MARK = "slug-mark"
@@ -61,7 +61,7 @@ def page_in_languages(request):
     known, paths = paths_in_languages(request.path_info, request.path, current)
     known = known and not getattr(request, "not_found", False)
     if not known:
-        paths = homes_in_languages()
+        paths = homes_in_languages(get_script_prefix())
     found = []
     for (code, name), path in zip(settings.LANGUAGES, paths, strict=True):
         url = path + ("?" + query if query and known else "")
@@ -92,7 +92,8 @@ def paths_in_languages(path_info, path, language):
 
 
 @cache
-def homes_in_languages():
+def homes_in_languages(script_prefix):
+    """The home page's path in each language, under this script prefix (reverse() reads it)."""
     homes = []
     for code, _ in settings.LANGUAGES:
         with override(code):

@@ -4,6 +4,7 @@ what an empty page offers instead."""
 import heapq
 import math
 from dataclasses import dataclass
+from itertools import islice
 
 from django.db.models import Count, Min, Window
 from django.utils.formats import number_format
@@ -20,7 +21,7 @@ from groups.vocabulary import PROGRAMS, Attendance, Philosophy
 
 PAGE_SIZE = 20
 # What ranking.merge_key compares.
-MERGED_BY = ["is_online_only", "distance_km", "minutes_until"]
+MERGED_BY = ["distance_km", "minutes_until"]
 MAX_PAGE = 5000
 # Short phrases for why a result ranks where it does; other formats give their own name.
 FORMAT_REASONS = {
@@ -68,13 +69,14 @@ class Page:
 
 def paginate(parts, number, rows, merge_key, carry=()):
     """Page ``number`` of a search's results: ``parts`` are QuerySets of its meetings, each in
-    the search's order (search_parts), which ``merge_key`` merges (ranking.merge_key).
+    the search's order (search_parts), and ``merge_key`` says how they merge (ranking.merge_key:
+    None when one follows the other).
 
     One part is read a page of whole rows at a time, with the total. Several are each ordered on
     their keys alone (the primary key, the total, what the merge compares and the annotations
-    named in ``carry``); the merged page's meetings are then read by primary key from ``rows``,
-    the QuerySet that says what a card needs. Sorting keys rather than whole rows is what keeps
-    a search with thousands of online meetings fast; one part of a few hundred needs no second
+    named in ``carry``); the page's meetings are then read by primary key from ``rows``, the
+    QuerySet that says what a card needs. Sorting keys rather than whole rows is what keeps a
+    search with thousands of online meetings fast; one part of a few hundred needs no second
     query.
     """
     try:
@@ -83,6 +85,14 @@ def paginate(parts, number, rows, merge_key, carry=()):
         number = 1
     names = list(dict.fromkeys(["pk", "total_count", *MERGED_BY, *carry]))
 
+    def keys_of(part, start, stop):
+        """The part's keys [start:stop] and its total (counted apart when none is read)."""
+        counted = part.annotate(total_count=Window(Count("pk")))
+        found = list(counted.values_list(*names, named=True)[start:stop]) if stop > start else []
+        if found:
+            return found, found[0].total_count
+        return [], part.count() if start or stop <= start else 0
+
     def rows_for(page_number):
         start = (page_number - 1) * PAGE_SIZE
         end = start + PAGE_SIZE
@@ -90,19 +100,27 @@ def paginate(parts, number, rows, merge_key, carry=()):
             page = list(parts[0].annotate(total_count=Window(Count("pk")))[start:end])
             return page, page[0].total_count if page else 0
         keys, total = [], 0
-        for part in parts:  # Each from the top: the merge decides which rows reach the page.
-            counted = part.annotate(total_count=Window(Count("pk")))
-            found = list(counted.values_list(*names, named=True)[:end])
-            keys.append(found)
-            total += found[0].total_count if found else 0
-        keys = list(heapq.merge(*keys, key=merge_key))[start:end]
+        if merge_key is None:  # Each part after the other: read only this page's share.
+            for part in parts:
+                offset = max(0, start - total)
+                found, part_total = keys_of(part, offset, offset + PAGE_SIZE - len(keys))
+                keys += found
+                total += part_total
+        else:  # Interleaved: the page's rows are among the first `end` of each part.
+            found = []
+            for part in parts:
+                part_keys, part_total = keys_of(part, 0, end)
+                found.append(part_keys)
+                total += part_total
+            keys = list(islice(heapq.merge(*found, key=merge_key), start, end))
         meetings = rows.order_by().in_bulk([key.pk for key in keys])
         page = []
         for key in keys:
-            meeting = meetings[key.pk]
-            for name in carry:
-                setattr(meeting, name, getattr(key, name))
-            page.append(meeting)
+            # A meeting made inactive between the two queries is left out, not an error.
+            if meeting := meetings.get(key.pk):
+                for name in carry:
+                    setattr(meeting, name, getattr(key, name))
+                page.append(meeting)
         return page, total
 
     page, total = rows_for(number)
@@ -200,9 +218,9 @@ class ResultCards:
         if preferred := data.get("prefer_format"):
             held = self.preferred_held.get(meeting.pk, set())
             held = held - set(rules.room_codes(meeting.attendance, held))  # None on a video call.
-            reasons.extend(  # In the order the person listed them.
+            reasons.extend(  # In the order the person listed them, each once.
                 FORMAT_REASONS.get(code, format_name(code).lower())
-                for code in preferred
+                for code in dict.fromkeys(preferred)
                 if code in held
             )
         if self.preferred_language and meeting.language == self.preferred_language:

@@ -64,11 +64,13 @@ def test_postgresql_connections_compile_no_query_to_machine_code():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_after_a_bulk_change_postgresql_also_vacuums_the_meetings():
-    # Vacuumed, the meetings' pages are marked all visible: the online search can read its
-    # covering index alone. Inside a transaction (where VACUUM cannot run) ANALYZE still does.
+def test_after_a_bulk_change_postgresql_also_vacuums_what_searches_read():
+    # Vacuumed, the old versions of rows a bulk change left are gone and the pages are marked
+    # all visible: the online search reads its covering index alone. Inside a transaction
+    # (where VACUUM cannot run) ANALYZE still does.
     from django.db import connection, transaction
 
+    from groups.models import Location
     from groups.search.queryset import refresh_planner_statistics
 
     if connection.vendor != "postgresql":
@@ -77,14 +79,15 @@ def test_after_a_bulk_change_postgresql_also_vacuums_the_meetings():
     def vacuums():
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = %s",
-                [Meeting._meta.db_table],
+                "SELECT relname, vacuum_count FROM pg_stat_user_tables WHERE relname IN (%s, %s)",
+                [Meeting._meta.db_table, Location._meta.db_table],
             )
-            return cursor.fetchone()[0]
+            return dict(cursor.fetchall())
 
     before = vacuums()
     with transaction.atomic():
         refresh_planner_statistics()
     assert vacuums() == before
     refresh_planner_statistics()
-    assert vacuums() == before + 1
+    assert vacuums() == {table: count + 1 for table, count in before.items()}
+    assert len(before) == 2

@@ -211,18 +211,28 @@ class SearchQuerySet(models.QuerySet):
         annotations["distance_km"] = geometry.distance_km(models.F("haversine"))
 
 
+# The tables every search reads, vacuumed after a bulk change (refresh_planner_statistics).
+SEARCHED_MODELS = ["Meeting", "Location"]
+
+
 def refresh_planner_statistics(using="default"):
     """Run ANALYZE so the query planner knows the data's shape.
 
     Searches are fast only when the planner starts from the map box rather than, say, the five
     programs; without statistics SQLite cannot tell. Run after migrations (which may rebuild a
     table and drop its statistics) and after bulk loads. On PostgreSQL, outside a transaction
-    (VACUUM cannot run in one), the meetings are vacuumed too, as autovacuum would a little
-    later: it marks their pages all visible, so the online search reads its index alone.
+    (VACUUM cannot run in one), the tables searches read are vacuumed too, as autovacuum would
+    a little later: the old versions of rows a bulk change left go (the map box read them all
+    until then), and the pages are marked all visible, so the online search reads its index
+    alone.
     """
     connection = connections[using]
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            meetings = apps.get_model("groups", "Meeting")._meta.db_table
-            cursor.execute(f"VACUUM {connection.ops.quote_name(meetings)}")
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            return
+        # After migrating backwards (post_migrate still runs) the tables may be gone.
+        present = set(connection.introspection.table_names(cursor))
+        searched = [apps.get_model("groups", name)._meta.db_table for name in SEARCHED_MODELS]
+        if tables := [connection.ops.quote_name(table) for table in searched if table in present]:
+            cursor.execute(f"VACUUM {', '.join(tables)}")

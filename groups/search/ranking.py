@@ -110,11 +110,11 @@ def ordering(sort):
 
 
 def merge_key(sort):
-    """A key that merges rows in ``ordering(sort)`` order from lists each already in it:
-    rows with ``pk``, ``is_online_only``, ``distance_km`` and ``minutes_until``.
-
-    "best" and "distance" put local meetings first and keep each list's own order; "soonest"
-    compares what ``ordering`` compares. (Used by results.paginate on search_parts.)
+    """How rows of a search's parts (local meetings, online ones), each in ``ordering(sort)``,
+    merge into that order: None when one part follows the other ("best" and "distance" put
+    local meetings first), else a key over rows with ``pk``, ``distance_km`` and
+    ``minutes_until`` comparing what ``ordering`` compares ("soonest" interleaves them).
+    (Used by results.paginate on search_parts.)
     """
     if sort == Sort.SOONEST:
         return lambda row: (
@@ -123,4 +123,4 @@ def merge_key(sort):
             row.distance_km or 0,
             row.pk,
         )
-    return lambda row: row.is_online_only
+    return None

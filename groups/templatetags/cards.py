@@ -32,7 +32,7 @@ def result_cards(context, results, start=None):
         now = f' <span class="badge-now">{in_progress}</span>' if result.in_progress else ""
         theirs = ""
         if result.searcher_time:
-            said = escape(your_time % {"time": escape(result.searcher_time)})
+            said = escape(your_time % {"time": result.searcher_time})
             theirs = f'<br><span class="your-time">{said}</span>'
         items.append(
             f'<li class="result"{position}>\n'

@@ -95,11 +95,12 @@ def test_reasons_name_the_preferred_formats_each_meeting_has_but_no_room_online(
     params = {
         "q": "Portland, OR",
         "attendance": ["in-person", "online"],
-        "prefer_format": ["X", "D", "W"],
+        "prefer_format": ["X", "D", "W", "D"],  # Sent twice, named once.
     }
     page = client.get(reverse("groups:meeting_list"), params).content.decode()
     reasons = dict(re.findall(r'">(Room|Call)</a>.*?<p class="result-why">([^<]*)</p>', page, re.S))
     assert " · wheelchair access · discussion · " in reasons["Room"]
+    assert reasons["Room"].count("discussion") == 1
     assert " · twelve-step · discussion · " in reasons["Call"]
     assert "wheelchair" not in reasons["Call"]
     assert "women" not in page
