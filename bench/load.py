@@ -4,9 +4,10 @@ Serves the site with gunicorn exactly as ``make serve`` starts it (2 workers, 2 
 off) over a fresh database holding 100,000 meetings (PostgreSQL when DATABASE_URL names a server,
 else SQLite), then loads it from this machine over loopback, one endpoint at a time for a bounded
 time: ``/health/``, ``/choosing/``, a mix of 20 realistic searches in rotation, and the Meeting
-Guide feed. It prints requests a second, median and 99th-percentile latency and errors for each,
-how long the feed's first build took (timed alone, before the rest), the search mix as a share
-of ``/choosing/``, and each worker's resident memory after the run.
+Guide feed. It prints requests a second, median and 99th-percentile latency, errors and the CPU a
+request costs (gunicorn's processes and PostgreSQL's) for each, how long the feed's first build
+took (timed alone, before the rest), the search mix as a share of ``/choosing/`` (by requests a
+second, and by CPU a request), and each worker's resident memory after the run.
 
 The load comes from ``wrk`` (Debian's package) when it is installed, else from a small Python
 client with the same number of connections. The sample meetings are marked real in this
@@ -213,6 +214,30 @@ def cold_build_seconds(path):
     return time.monotonic() - started
 
 
+def cpu_seconds(master):
+    """CPU seconds used so far by gunicorn (master and workers) and by the database server's
+    processes (PostgreSQL's, when it runs on this machine): (app, database).
+
+    Requests a second swing from run to run with how wrk's kept-alive connections happen to
+    land on the two workers (one may serve most of them while the other idles); the CPU a
+    request costs does not.
+    """
+    app = database = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes().split(b"\0")[0]
+        except (OSError, IndexError):
+            continue
+        used = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        if int(stat.parent.name) == master.pid or int(fields[1]) == master.pid:  # ppid
+            app += used
+        elif command.startswith(b"postgres"):
+            database += used
+    return app, database
+
+
 def resident_mb(master):
     """Resident memory of each gunicorn worker (children of the master), in MB."""
     sizes = []
@@ -259,23 +284,37 @@ def main():
                 f"\n{database}, {MEETINGS:,} meetings, {SECONDS} s per line, "
                 f"{'wrk' if measure is with_wrk else 'Python client'}:"
             )
-            print("| what | connections | req/s | p50 ms | p99 ms | errors |")
-            print("| --- | ---: | ---: | ---: | ---: | ---: |")
-            rates = {}
+            print(
+                "| what | connections | req/s | p50 ms | p99 ms | errors "
+                "| CPU ms a request (app + database) |"
+            )
+            print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+            rates, costs = {}, {}
             # A feed version is built once (then kept): time that first build on its own, then
             # what every later request costs.
             cold = cold_build_seconds("/meetings.json")
             for label, paths, connections, headers in runs:
                 measure(paths, connections, headers)  # Warm every worker's caches first.
+                before = cpu_seconds(server)
                 rate, p50, p99, errors = measure(paths, connections, headers)
-                rates[label] = rate
+                app, database = (
+                    (after - earlier) * 1000 / (rate * SECONDS)
+                    for after, earlier in zip(cpu_seconds(server), before, strict=True)
+                )
+                rates[label], costs[label] = rate, app + database
                 print(
-                    f"| {label} | {connections} | {rate:,.0f} | {p50:.1f} | {p99:.1f} | {errors} |"
+                    f"| {label} | {connections} | {rate:,.0f} | {p50:.1f} | {p99:.1f} | {errors} "
+                    f"| {app + database:.1f} ({app:.1f} + {database:.1f}) |"
                 )
                 sys.stdout.flush()
             print(f"\nThe feed's first build, before any of the above: {cold:.1f} s.")
             share = rates["search mix (20)"] / rates["/choosing/"]
             print(f"\nSearch mix: {share:.0%} of /choosing/'s requests a second (target 30 %).")
+            by_cpu = costs["/choosing/"] / costs["search mix (20)"]
+            print(
+                f"By CPU a request costs, a search is {by_cpu:.0%} of a /choosing/ page: the share "
+                "the search mix would reach with the load spread evenly over the workers."
+            )
             errors = soak(search_mix(), SOAK_SEARCHES)
             print(
                 f"Worker resident memory after {SOAK_SEARCHES:,} more searches ({errors} errors): "
