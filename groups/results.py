@@ -85,10 +85,13 @@ def paginate(parts, number, rows, merge_key, carry=()):
         number = 1
     names = list(dict.fromkeys(["pk", "total_count", *MERGED_BY, *carry]))
 
+    def counted(part):
+        return part.annotate(total_count=Window(Count("pk")))
+
     def keys_of(part, start, stop):
         """The part's keys [start:stop] and its total (counted apart when none is read)."""
-        counted = part.annotate(total_count=Window(Count("pk")))
-        found = list(counted.values_list(*names, named=True)[start:stop]) if stop > start else []
+        keys = counted(part).values_list(*names, named=True)
+        found = list(keys[start:stop]) if stop > start else []
         if found:
             return found, found[0].total_count
         return [], part.count() if start or stop <= start else 0
@@ -97,7 +100,7 @@ def paginate(parts, number, rows, merge_key, carry=()):
         start = (page_number - 1) * PAGE_SIZE
         end = start + PAGE_SIZE
         if len(parts) == 1:
-            page = list(parts[0].annotate(total_count=Window(Count("pk")))[start:end])
+            page = list(counted(parts[0])[start:end])
             return page, page[0].total_count if page else 0
         keys, total = [], 0
         if merge_key is None:  # Each part after the other: read only this page's share.
@@ -184,21 +187,20 @@ class ResultCards:
         self.philosophy_labels = {value: str(label) for value, label in Philosophy.choices}
         self.attendance_labels = {value: str(label) for value, label in Attendance.choices}
         self.online_reason = str(ONLINE_REASON)
-        self.preferred_held = {}  # Meeting key: the preferred format codes it has (cards()).
 
     def cards(self, meetings):
         """The cards of ``meetings``; which of the preferred formats each has, read for all in
         one query (of codes: the names are the listed ones)."""
-        self.preferred_held = {}
+        held = {}  # Meeting key: the preferred format codes it has.
         if preferred := self.form.cleaned_data.get("prefer_format"):
             links = Meeting.formats.through.objects.filter(
                 meeting__in=[meeting.pk for meeting in meetings], format__code__in=preferred
             )
             for meeting_id, code in links.values_list("meeting_id", "format__code"):
-                self.preferred_held.setdefault(meeting_id, set()).add(code)
-        return [self.card(meeting) for meeting in meetings]
+                held.setdefault(meeting_id, set()).add(code)
+        return [self.card(meeting, held.get(meeting.pk, set())) for meeting in meetings]
 
-    def card(self, meeting):
+    def card(self, meeting, preferred_held):
         data = self.form.cleaned_data
         occurrence = meeting.next_occurrence(self.now)
         program = meeting.program
@@ -216,8 +218,8 @@ class ResultCards:
         if data.get("prefer_philosophy") or not data.get("philosophy"):
             reasons.append(philosophy_label.lower())
         if preferred := data.get("prefer_format"):
-            held = self.preferred_held.get(meeting.pk, set())
-            held = held - set(rules.room_codes(meeting.attendance, held))  # None on a video call.
+            # None about a room on a video call.
+            held = preferred_held - set(rules.room_codes(meeting.attendance, preferred_held))
             reasons.extend(  # In the order the person listed them, each once.
                 FORMAT_REASONS.get(code, format_name(code).lower())
                 for code in dict.fromkeys(preferred)
