@@ -5,21 +5,45 @@ import heapq
 import math
 from dataclasses import dataclass
 from itertools import islice
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Min, Window
 from django.utils.formats import number_format
 from django.utils.translation import pgettext_lazy
 
 from groups import rules, schedule
+from groups.geocoding import region_label
 from groups.links import path_for
 from groups.models import Meeting
 from groups.models.programs import format_name
 from groups.search.geometry import KM_PER_MILE, MAX_RADIUS_KM, radius_in_km
 from groups.search.ranking import Sort
 from groups.search.timing import ONLINE_HOURS
-from groups.vocabulary import PROGRAMS, Attendance, Philosophy
+from groups.vocabulary import JOINABLE_ONLINE, PROGRAMS, Attendance, Philosophy
 
 PAGE_SIZE = 20
+# What a result card shows, read as plain values: a model instance for the meeting, its program
+# and its place cost more than the query that found them.
+CARD_VALUES = [
+    "id",
+    "name",
+    "slug",
+    "weekday",
+    "start_time",
+    "end_time",
+    "timezone",
+    "attendance",
+    "language",
+    "is_sample",
+    "program__short_name",
+    "program__philosophy",
+    "location__name",
+    "location__city",
+    "location__region",
+    "location__country",
+    "location__latitude",
+    "location__longitude",
+]
 # What ranking.merge_key compares.
 MERGED_BY = ["distance_km", "minutes_until"]
 MAX_PAGE = 5000
@@ -68,16 +92,16 @@ class Page:
 
 
 def paginate(parts, number, rows, merge_key, carry=()):
-    """Page ``number`` of a search's results: ``parts`` are QuerySets of its meetings, each in
-    the search's order (search_parts), and ``merge_key`` says how they merge (ranking.merge_key:
-    None when one follows the other).
+    """Page ``number`` of a search's results, each meeting a dict of CARD_VALUES and the
+    annotations named in ``carry``: ``parts`` are QuerySets of its meetings, each in the search's
+    order (search_parts), and ``merge_key`` says how they merge (ranking.merge_key: None when
+    one follows the other).
 
-    One part is read a page of whole rows at a time, with the total. Several are each ordered on
-    their keys alone (the primary key, the total, what the merge compares and the annotations
-    named in ``carry``); the page's meetings are then read by primary key from ``rows``, the
-    QuerySet that says what a card needs. Sorting keys rather than whole rows is what keeps a
-    search with thousands of online meetings fast; one part of a few hundred needs no second
-    query.
+    One part is read a page of rows at a time, with the total. Several are each ordered on their
+    keys alone (the primary key, the total, what the merge compares and ``carry``); the page's
+    meetings are then read by primary key from ``rows``, the QuerySet they come from. Sorting
+    keys rather than whole rows is what keeps a search with thousands of online meetings fast;
+    one part of a few hundred needs no second query.
     """
     try:
         number = min(MAX_PAGE, max(1, int(number)))
@@ -100,8 +124,8 @@ def paginate(parts, number, rows, merge_key, carry=()):
         start = (page_number - 1) * PAGE_SIZE
         end = start + PAGE_SIZE
         if len(parts) == 1:
-            page = list(counted(parts[0])[start:end])
-            return page, page[0].total_count if page else 0
+            page = list(counted(parts[0]).values(*CARD_VALUES, *carry, "total_count")[start:end])
+            return page, page[0]["total_count"] if page else 0
         keys, total = [], 0
         if merge_key is None:  # Each part after the other: read only this page's share.
             for part in parts:
@@ -116,13 +140,13 @@ def paginate(parts, number, rows, merge_key, carry=()):
                 found.append(part_keys)
                 total += part_total
             keys = list(islice(heapq.merge(*found, key=merge_key), start, end))
-        meetings = rows.order_by().in_bulk([key.pk for key in keys])
+        read = rows.order_by().filter(pk__in=[key.pk for key in keys]).values(*CARD_VALUES)
+        meetings = {meeting["id"]: meeting for meeting in read}
         page = []
         for key in keys:
             # A meeting made inactive between the two queries is left out, not an error.
             if meeting := meetings.get(key.pk):
-                for name in carry:
-                    setattr(meeting, name, getattr(key, name))
+                meeting.update((name, getattr(key, name)) for name in carry)
                 page.append(meeting)
         return page, total
 
@@ -135,6 +159,13 @@ def paginate(parts, number, rows, merge_key, carry=()):
     total = sum(part.count() for part in parts)
     number = max(1, math.ceil(total / PAGE_SIZE))
     return Page(rows_for(number)[0] if total else [], number, total)
+
+
+def next_occurrence(row, now):
+    """The next occurrence of the meeting in a row of CARD_VALUES, as Meeting.next_occurrence."""
+    return schedule.next_occurrence(
+        row["weekday"], row["start_time"], row["end_time"], ZoneInfo(row["timezone"]), now
+    )
 
 
 def in_unit(km, unit):
@@ -189,61 +220,63 @@ class ResultCards:
         self.online_reason = str(ONLINE_REASON)
 
     def cards(self, meetings):
-        """The cards of ``meetings``; which of the preferred formats each has, read for all in
-        one query (of codes: the names are the listed ones)."""
+        """The cards of ``meetings`` (rows of CARD_VALUES and distance_km); which of the
+        preferred formats each has, read for all in one query (of codes: the names are the
+        listed ones)."""
         held = {}  # Meeting key: the preferred format codes it has.
         if preferred := self.form.cleaned_data.get("prefer_format"):
             links = Meeting.formats.through.objects.filter(
-                meeting__in=[meeting.pk for meeting in meetings], format__code__in=preferred
+                meeting__in=[meeting["id"] for meeting in meetings], format__code__in=preferred
             )
             for meeting_id, code in links.values_list("meeting_id", "format__code"):
                 held.setdefault(meeting_id, set()).add(code)
-        return [self.card(meeting, held.get(meeting.pk, set())) for meeting in meetings]
+        return [self.card(meeting, held.get(meeting["id"], set())) for meeting in meetings]
 
     def card(self, meeting, preferred_held):
         data = self.form.cleaned_data
-        occurrence = meeting.next_occurrence(self.now)
-        program = meeting.program
+        occurrence = next_occurrence(meeting, self.now)
+        is_online = meeting["attendance"] in JOINABLE_ONLINE
         distance = ""
-        if getattr(meeting, "distance_km", None) is not None:
-            distance = format_distance(meeting.distance_km, self.form.distance_unit)
+        if meeting.get("distance_km") is not None:
+            distance = format_distance(meeting["distance_km"], self.form.distance_unit)
         zone = self.form.searcher_zone
         searcher_time, clash = "", False
-        if meeting.is_online and zone and zone.key != meeting.timezone:
+        if is_online and zone and zone.key != meeting["timezone"]:
             theirs = occurrence.start.astimezone(zone)
             clash = schedule.names_clash(theirs, occurrence.start)
             searcher_time = schedule.format_moment(theirs, with_offset=clash)
-        philosophy_label = self.philosophy_labels[program.philosophy]
-        reasons = [distance or (self.online_reason if meeting.is_online else "")]
+        philosophy = meeting["program__philosophy"]
+        philosophy_label = self.philosophy_labels[philosophy]
+        reasons = [distance or (self.online_reason if is_online else "")]
         if data.get("prefer_philosophy") or not data.get("philosophy"):
             reasons.append(philosophy_label.lower())
         if preferred := data.get("prefer_format"):
             # None about a room on a video call.
-            held = preferred_held - set(rules.room_codes(meeting.attendance, preferred_held))
+            held = preferred_held - set(rules.room_codes(meeting["attendance"], preferred_held))
             reasons.extend(  # In the order the person listed them, each once.
                 FORMAT_REASONS.get(code, format_name(code).lower())
                 for code in dict.fromkeys(preferred)
                 if code in held
             )
-        if self.preferred_language and meeting.language == self.preferred_language:
+        if self.preferred_language and meeting["language"] == self.preferred_language:
             reasons.append(LANGUAGE_REASON)
         reasons.append(schedule.describe_start(occurrence, self.now))
-        location = meeting.location
-        where = latitude = longitude = ""
-        if location is not None:
-            where = ", ".join(
-                part for part in (location.name, location.city, location.region_label) if part
-            )
-            if location.has_coordinates:
-                latitude, longitude = f"{location.latitude:.5f}", f"{location.longitude:.5f}"
+        region = region_label(meeting["location__country"], meeting["location__region"])
+        where = ", ".join(
+            part for part in (meeting["location__name"], meeting["location__city"], region) if part
+        )
+        latitude = longitude = ""
+        if meeting["location__latitude"] is not None and meeting["location__longitude"] is not None:
+            latitude = f"{meeting['location__latitude']:.5f}"
+            longitude = f"{meeting['location__longitude']:.5f}"
         return Result(
-            name=meeting.name,
-            url=path_for("groups:meeting", meeting.slug),
-            is_sample=meeting.is_sample,
-            program=program.short_name,
-            philosophy=program.philosophy,
+            name=meeting["name"],
+            url=path_for("groups:meeting", meeting["slug"]),
+            is_sample=meeting["is_sample"],
+            program=meeting["program__short_name"],
+            philosophy=philosophy,
             philosophy_label=philosophy_label,
-            attendance_label=self.attendance_labels[meeting.attendance],
+            attendance_label=self.attendance_labels[meeting["attendance"]],
             when_text=schedule.format_span(occurrence, with_offset=clash),
             in_progress=occurrence.in_progress,
             searcher_time=searcher_time,
@@ -311,9 +344,9 @@ class DeadEnd:
         at_any_time = chooses_time(data)
         nearest = nearest_anywhere(filterset, at_any_time=at_any_time)
         widen_to = None
-        if nearest and nearest[0].distance_km > form.radius_km:
+        if nearest and nearest[0]["distance_km"] > form.radius_km:
             # A radius in the person's unit that takes in the nearest meeting, if one may ask it.
-            widen_to = max(1, math.ceil(in_unit(nearest[0].distance_km, unit)))
+            widen_to = max(1, math.ceil(in_unit(nearest[0]["distance_km"], unit)))
             if radius_in_km(widen_to, unit) > MAX_RADIUS_KM:
                 widen_to = None
         online = next_online(filterset)
@@ -335,7 +368,7 @@ class DeadEnd:
             other_choices=narrows_beyond_program(data) or len(programs) > 1,
             at_any_time=at_any_time,
             nearest=cards.cards(nearest),
-            nearest_distance=format_distance(nearest[0].distance_km, unit) if nearest else "",
+            nearest_distance=format_distance(nearest[0]["distance_km"], unit) if nearest else "",
             widen_to=widen_to,
             online=cards.cards(online),
             online_wait=first_start(online, filterset.now),
@@ -345,11 +378,11 @@ class DeadEnd:
 
 
 def first_start(meetings, now):
-    """How long until the first of ``meetings`` starts, as wait() says it, counted as their cards
-    count it: ("now", 0) when one is in progress. () for none."""
+    """How long until the first of ``meetings`` (rows of CARD_VALUES) starts, as wait() says it,
+    counted as their cards count it: ("now", 0) when one is in progress. () for none."""
     if not meetings:
         return ()
-    occurrences = [meeting.next_occurrence(now) for meeting in meetings]
+    occurrences = [next_occurrence(meeting, now) for meeting in meetings]
     if any(occurrence.in_progress for occurrence in occurrences):
         return wait(0)
     soonest = min(occurrence.start for occurrence in occurrences)
@@ -366,8 +399,9 @@ def searches_nearby(filterset):
 
 
 def nearest_anywhere(filterset, limit=5, at_any_time=False):
-    """The meetings nearest the place that fit every choice, however far (nearest first); with
-    ``at_any_time``, every choice but the day, time and "starting within"."""
+    """The meetings nearest the place that fit every choice, however far (nearest first), as rows
+    of CARD_VALUES and distance_km; with ``at_any_time``, every choice but the day, time and
+    "starting within"."""
     if not searches_nearby(filterset):
         return []
     form = filterset.form
@@ -378,11 +412,13 @@ def nearest_anywhere(filterset, limit=5, at_any_time=False):
         limit=limit,
         soon_hours=None if at_any_time else form.soon_hours,
         now=filterset.now,
+        values=CARD_VALUES,
     )
 
 
 def next_online(filterset, limit=3):
-    """The online meetings of the programs chosen that start soonest, on any day.
+    """The online meetings of the programs chosen that start soonest, on any day, as rows of
+    CARD_VALUES and distance_km.
 
     Looked for in the coming day first, as the results list them (ranges of an index), then in
     the whole week, which reads every online meeting, only when few start sooner.
@@ -396,7 +432,7 @@ def next_online(filterset, limit=3):
             sort=Sort.SOONEST,
             now=filterset.now,
         )
-        found = list(found[:limit])
+        found = list(found.values(*CARD_VALUES, "distance_km")[:limit])
         if len(found) >= limit or hours is None:
             return found
 

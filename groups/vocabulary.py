@@ -431,6 +431,10 @@ class Attendance(models.TextChoices):
     HYBRID = "hybrid", _("In person and online")
 
 
+# The ways of attending that let a person join from anywhere.
+JOINABLE_ONLINE = (Attendance.ONLINE, Attendance.HYBRID)
+
+
 # The Meeting Guide feed's attendance_option for ours (TSML's addition to the spec).
 ATTENDANCE_OPTIONS = {
     Attendance.IN_PERSON: "in_person",

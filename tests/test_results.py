@@ -7,7 +7,14 @@ import pytest
 from django.utils import translation
 
 from groups.models import Attendance, Meeting
-from groups.results import Page, first_start, format_distance, format_radius, wait
+from groups.results import (
+    Page,
+    first_start,
+    format_distance,
+    format_radius,
+    next_occurrence,
+    wait,
+)
 
 
 @pytest.mark.parametrize(
@@ -44,15 +51,25 @@ def test_a_wait_is_said_in_its_largest_whole_unit(minutes, said):
 
 
 def online(start, minutes=60):
-    """An online meeting (not saved) in UTC whose weekly occurrence starts at ``start``."""
+    """A row of an online meeting in UTC whose weekly occurrence starts at ``start``, as a
+    results page reads it (CARD_VALUES)."""
     end = start + timedelta(minutes=minutes)
-    return Meeting(
-        attendance=Attendance.ONLINE,
-        timezone="Etc/UTC",
-        weekday=(start.weekday() + 1) % 7,
-        start_time=start.time(),
-        end_time=end.time(),
-    )
+    return {
+        "attendance": Attendance.ONLINE,
+        "timezone": "Etc/UTC",
+        "weekday": (start.weekday() + 1) % 7,
+        "start_time": start.time(),
+        "end_time": end.time(),
+    }
+
+
+def test_a_row_meets_when_its_meeting_does():
+    now = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)  # Hours before Europe's clocks go forward.
+    for clock in (time(0, 45), time(2, 30), time(23, 0)):
+        meeting = Meeting(weekday=0, start_time=clock, end_time=time(3, 0), timezone="Europe/Paris")
+        row = {name: getattr(meeting, name) for name in ("weekday", "start_time", "end_time")}
+        row["timezone"] = meeting.timezone
+        assert next_occurrence(row, now) == meeting.next_occurrence(now)
 
 
 def test_the_first_start_is_now_when_one_meeting_is_in_progress():
@@ -74,5 +91,5 @@ def test_a_page_counts_from_its_first_row():
 def test_meeting_times_are_exact_whatever_the_time_of_the_day():
     # A card's start is the meeting's wall clock in its own zone, even past midnight.
     meeting = online(datetime(2026, 12, 7, 23, 30, tzinfo=UTC), minutes=90)
-    occurrence = meeting.next_occurrence(datetime(2026, 12, 8, 0, 15, tzinfo=UTC))
+    occurrence = next_occurrence(meeting, datetime(2026, 12, 8, 0, 15, tzinfo=UTC))
     assert occurrence.in_progress and occurrence.start.time() == time(23, 30)

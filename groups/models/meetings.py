@@ -17,7 +17,7 @@ from groups.models.named_groups import Group
 from groups.models.places import Location
 from groups.models.programs import Format, Program
 from groups.search.queryset import SearchQuerySet
-from groups.vocabulary import LANGUAGES, Attendance, Weekday
+from groups.vocabulary import JOINABLE_ONLINE, LANGUAGES, Attendance, Weekday
 
 # A listing nobody has confirmed for a year may have moved or stopped.
 STALE_AFTER_DAYS = 365
@@ -31,7 +31,7 @@ class MeetingQuerySet(SearchQuerySet):
 
     def online(self):
         """Meetings someone can join from anywhere: online or hybrid."""
-        return self.filter(attendance__in=[Attendance.ONLINE, Attendance.HYBRID])
+        return self.filter(attendance__in=JOINABLE_ONLINE)
 
     def samples(self):
         return self.filter(is_sample=True)
@@ -294,7 +294,7 @@ class Meeting(models.Model):
 
     @property
     def is_online(self):
-        return self.attendance in (Attendance.ONLINE, Attendance.HYBRID)
+        return self.attendance in JOINABLE_ONLINE
 
     @property
     def venue(self):

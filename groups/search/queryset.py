@@ -162,8 +162,9 @@ class SearchQuerySet(models.QuerySet):
             conditions.append(Q(minutes_until__lte=int(soon_hours * 60)))
         return self.alias(**aliases).annotate(**annotations).filter(*conditions)
 
-    def nearest(self, point, *, beyond_km, limit=5, soon_hours=None, now=None):
-        """The ``limit`` local meetings nearest ``point``, however far, nearest first.
+    def nearest(self, point, *, beyond_km, limit=5, soon_hours=None, now=None, values=()):
+        """The ``limit`` local meetings nearest ``point``, however far, nearest first: instances,
+        or with ``values``, dicts of those and distance_km.
 
         Meetings ``near`` the point, in a radius eight times wider each try from ``beyond_km``
         until enough are inside (the last try spans the globe): the cost stays with the
@@ -173,7 +174,10 @@ class SearchQuerySet(models.QuerySet):
         while True:
             radius_km = min(radius_km * 8, geometry.HALF_CIRCUMFERENCE_KM)
             found = self.near(point, radius_km, soon_hours=soon_hours, now=now)
-            found = list(found.order_by("haversine", "pk")[:limit])
+            found = found.order_by("haversine", "pk")
+            if values:
+                found = found.values(*values, "distance_km")
+            found = list(found[:limit])
             if len(found) >= limit or radius_km >= geometry.HALF_CIRCUMFERENCE_KM:
                 return found
 
