@@ -140,15 +140,7 @@ def paginate(parts, number, rows, merge_key, carry=()):
                 found.append(part_keys)
                 total += part_total
             keys = list(islice(heapq.merge(*found, key=merge_key), start, end))
-        read = rows.order_by().filter(pk__in=[key.pk for key in keys]).values(*CARD_VALUES)
-        meetings = {meeting["id"]: meeting for meeting in read}
-        page = []
-        for key in keys:
-            # A meeting made inactive between the two queries is left out, not an error.
-            if meeting := meetings.get(key.pk):
-                meeting.update((name, getattr(key, name)) for name in carry)
-                page.append(meeting)
-        return page, total
+        return rows_by_key(rows, keys, carry), total
 
     page, total = rows_for(number)
     if page:
@@ -159,6 +151,21 @@ def paginate(parts, number, rows, merge_key, carry=()):
     total = sum(part.count() for part in parts)
     number = max(1, math.ceil(total / PAGE_SIZE))
     return Page(rows_for(number)[0] if total else [], number, total)
+
+
+def rows_by_key(rows, keys, carry=()):
+    """The meetings of ``rows`` (a QuerySet) whose primary keys ``keys`` hold (named tuples, as
+    values_list(named=True) gives), as dicts of CARD_VALUES in the order of ``keys``, each with
+    the values of the keys' fields named in ``carry``."""
+    read = rows.order_by().filter(pk__in=[key.pk for key in keys]).values(*CARD_VALUES)
+    meetings = {meeting["id"]: meeting for meeting in read}
+    found = []
+    for key in keys:
+        # A meeting made inactive since its key was read is left out, not an error.
+        if meeting := meetings.get(key.pk):
+            meeting.update((name, getattr(key, name)) for name in carry)
+            found.append(meeting)
+    return found
 
 
 def next_occurrence(row, now):
@@ -432,9 +439,11 @@ def next_online(filterset, limit=3):
             sort=Sort.SOONEST,
             now=filterset.now,
         )
-        found = list(found.values(*CARD_VALUES, "distance_km")[:limit])
-        if len(found) >= limit or hours is None:
-            return found
+        # Their keys first, from the online index alone (as the results page reads them), then
+        # the few rows: sorting whole rows read thousands of them from the table.
+        keys = list(found.values_list("pk", "distance_km", named=True)[:limit])
+        if len(keys) >= limit or hours is None:
+            return rows_by_key(filterset.queryset, keys, carry=("distance_km",))
 
 
 def chosen_philosophies(data):
