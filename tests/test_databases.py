@@ -67,7 +67,7 @@ def test_postgresql_connections_compile_no_query_to_machine_code():
 def test_after_a_bulk_change_postgresql_also_vacuums_what_searches_read():
     # Vacuumed, the old versions of rows a bulk change left are gone and the pages are marked
     # all visible: the online search reads its covering index alone. Inside a transaction
-    # (where VACUUM cannot run) ANALYZE still does.
+    # (where VACUUM cannot run) the VACUUM waits for the commit, as after load_demo.
     from django.db import connection, transaction
 
     from groups.models import Location
@@ -87,7 +87,12 @@ def test_after_a_bulk_change_postgresql_also_vacuums_what_searches_read():
     before = vacuums()
     with transaction.atomic():
         refresh_planner_statistics()
-    assert vacuums() == before
-    refresh_planner_statistics()
+        assert vacuums() == before
     assert vacuums() == {table: count + 1 for table, count in before.items()}
+    refresh_planner_statistics()
+    assert vacuums() == {table: count + 2 for table, count in before.items()}
+    with pytest.raises(RuntimeError), transaction.atomic():
+        refresh_planner_statistics()
+        raise RuntimeError("rolled back")
+    assert vacuums() == {table: count + 2 for table, count in before.items()}
     assert len(before) == 2

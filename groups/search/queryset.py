@@ -4,7 +4,7 @@ import operator
 from functools import reduce
 
 from django.apps import apps
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
@@ -224,17 +224,27 @@ def refresh_planner_statistics(using="default"):
 
     Searches are fast only when the planner starts from the map box rather than, say, the five
     programs; without statistics SQLite cannot tell. Run after migrations (which may rebuild a
-    table and drop its statistics) and after bulk loads. On PostgreSQL, outside a transaction
-    (VACUUM cannot run in one), the tables searches read are vacuumed too, as autovacuum would
-    a little later: the old versions of rows a bulk change left go (the map box read them all
-    until then), and the pages are marked all visible, so the online search reads its index
-    alone.
+    table and drop its statistics) and after bulk loads. On PostgreSQL the tables searches read
+    are vacuumed too, as autovacuum would later (if it is on): the old versions of rows a bulk
+    change left go (the map box read them all until then), and the pages are marked all
+    visible, so the online search reads its index alone. VACUUM cannot run in a transaction:
+    inside one, it runs once that commits.
     """
     connection = connections[using]
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-        if connection.vendor != "postgresql" or connection.in_atomic_block:
-            return
+    if connection.vendor != "postgresql":
+        return
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: vacuum_searched_tables(using), using=using)
+    else:
+        vacuum_searched_tables(using)
+
+
+def vacuum_searched_tables(using="default"):
+    """VACUUM the tables searches read (PostgreSQL, outside a transaction), those that exist."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
         # After migrating backwards (post_migrate still runs) the tables may be gone.
         present = set(connection.introspection.table_names(cursor))
         searched = [apps.get_model("groups", name)._meta.db_table for name in SEARCHED_MODELS]
