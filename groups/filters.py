@@ -34,6 +34,7 @@ from groups.models.programs import (
     listed_version,
 )
 from groups.search import geometry, timing
+from groups.search.queryset import SearchPart
 from groups.search.ranking import Sort, chosen_or_default
 from groups.text import search_words
 from groups.vocabulary import FORMATS, LANGUAGES, PROGRAMS
@@ -424,10 +425,10 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset.search(**self.form.search_options(self.now))
 
     def search_parts(self):
-        """The search as its QuerySet for meetings held in a place and for those held only
+        """The search as its parts, for meetings held in a place and for those held only
         online (MeetingQuerySet.search_parts), for a page of results."""
         if not self.form.is_searching:
-            return [self.queryset.none()]
+            return [SearchPart(self.queryset.none(), by_keys=False)]
         queryset = self.narrowed(self.queryset)
         return queryset.search_parts(**self.form.search_options(self.now))
 

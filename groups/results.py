@@ -91,17 +91,17 @@ class Page:
         return self.first_index + len(self.rows) - 1 if self.rows else 0
 
 
-def paginate(parts, number, rows, merge_key, carry=()):
+def paginate(parts, number, rows, merge_key, carry=(), annotations=None):
     """Page ``number`` of a search's results, each meeting a dict of CARD_VALUES and the
-    annotations named in ``carry``: ``parts`` are QuerySets of its meetings, each in the search's
-    order (search_parts), and ``merge_key`` says how they merge (ranking.merge_key: None when
-    one follows the other).
+    annotations named in ``carry``: ``parts`` are the search's SearchParts, each in its order
+    (search_parts), ``merge_key`` says how they merge (ranking.merge_key: None when one follows
+    the other), and ``annotations`` are added to each part's query.
 
-    One part is read a page of rows at a time, with the total. Several are each ordered on their
-    keys alone (the primary key, the total, what the merge compares and ``carry``); the page's
-    meetings are then read by primary key from ``rows``, the QuerySet they come from. Sorting
-    keys rather than whole rows is what keeps a search with thousands of online meetings fast;
-    one part of a few hundred needs no second query.
+    A part read whole gives its page's share of rows, with its total, in one query. A part read
+    by keys (SearchPart.by_keys) is ordered on them alone (the primary key, the total, what the
+    merge compares and ``carry``), and then the page's meetings are read by primary key from
+    ``rows``, the QuerySet they come from: sorting keys rather than whole rows is what keeps a
+    search among thousands of online meetings fast. Parts that interleave are all read by keys.
     """
     try:
         number = min(MAX_PAGE, max(1, int(number)))
@@ -109,37 +109,48 @@ def paginate(parts, number, rows, merge_key, carry=()):
         number = 1
     names = list(dict.fromkeys(["pk", "total_count", *MERGED_BY, *carry]))
 
-    def counted(part):
-        return part.annotate(total_count=Window(Count("pk")))
+    def counted(meetings):
+        return meetings.annotate(total_count=Window(Count("pk")), **(annotations or {}))
 
-    def keys_of(part, start, stop):
-        """The part's keys [start:stop] and its total (counted apart when none is read)."""
-        keys = counted(part).values_list(*names, named=True)
-        found = list(keys[start:stop]) if stop > start else []
+    def total_of(meetings, found, start, stop, total_count):
+        """The part's total: on its rows when some were read, else counted apart."""
         if found:
-            return found, found[0].total_count
-        return [], part.count() if start or stop <= start else 0
+            return total_count(found[0])
+        return meetings.count() if start or stop <= start else 0
+
+    def keys_of(meetings, start, stop):
+        """The part's keys [start:stop] and its total."""
+        keys = counted(meetings).values_list(*names, named=True)
+        found = list(keys[start:stop]) if stop > start else []
+        return found, total_of(meetings, found, start, stop, lambda key: key.total_count)
+
+    def share_of(part, start, stop):
+        """The part's meetings [start:stop] and its total."""
+        if part.by_keys:
+            keys, total = keys_of(part.meetings, start, stop)
+            return rows_by_key(rows, keys, carry), total
+        read = counted(part.meetings).values(*CARD_VALUES, *carry, "total_count")
+        found = list(read[start:stop]) if stop > start else []
+        return found, total_of(part.meetings, found, start, stop, lambda row: row["total_count"])
 
     def rows_for(page_number):
         start = (page_number - 1) * PAGE_SIZE
         end = start + PAGE_SIZE
-        if len(parts) == 1:
-            page = list(counted(parts[0]).values(*CARD_VALUES, *carry, "total_count")[start:end])
-            return page, page[0]["total_count"] if page else 0
-        keys, total = [], 0
+        page, total = [], 0
         if merge_key is None:  # Each part after the other: read only this page's share.
             for part in parts:
                 offset = max(0, start - total)
-                found, part_total = keys_of(part, offset, offset + PAGE_SIZE - len(keys))
-                keys += found
+                found, part_total = share_of(part, offset, offset + PAGE_SIZE - len(page))
+                page += found
                 total += part_total
-        else:  # Interleaved: the page's rows are among the first `end` of each part.
-            found = []
-            for part in parts:
-                part_keys, part_total = keys_of(part, 0, end)
-                found.append(part_keys)
-                total += part_total
-            keys = list(islice(heapq.merge(*found, key=merge_key), start, end))
+            return page, total
+        # Interleaved: the page's rows are among the first `end` of each part.
+        found = []
+        for part in parts:
+            part_keys, part_total = keys_of(part.meetings, 0, end)
+            found.append(part_keys)
+            total += part_total
+        keys = list(islice(heapq.merge(*found, key=merge_key), start, end))
         return rows_by_key(rows, keys, carry), total
 
     page, total = rows_for(number)
@@ -148,7 +159,7 @@ def paginate(parts, number, rows, merge_key, carry=()):
     if number == 1:
         return Page([], 1, 0)
     # Past the last page: show the last one rather than nothing.
-    total = sum(part.count() for part in parts)
+    total = sum(part.meetings.count() for part in parts)
     number = max(1, math.ceil(total / PAGE_SIZE))
     return Page(rows_for(number)[0] if total else [], number, total)
 

@@ -2,6 +2,7 @@
 
 import operator
 from functools import reduce
+from typing import NamedTuple
 
 from django.apps import apps
 from django.db import connections, models, transaction
@@ -15,6 +16,16 @@ from groups.text import search_words
 from groups.vocabulary import Attendance, Philosophy
 
 ONLINE_ONLY = Q(attendance=Attendance.ONLINE)
+
+
+class SearchPart(NamedTuple):
+    """One kind of meeting a search finds (search_parts), in the search's order."""
+
+    meetings: models.QuerySet
+    # Whether a page reads its keys first, then its rows (results.paginate): online meetings are
+    # thousands of candidates an index alone can sort, where sorting their whole rows read each
+    # from the table. Meetings in a place are a few hundred inside the map box, read whole.
+    by_keys: bool
 
 
 class SearchQuerySet(models.QuerySet):
@@ -135,20 +146,22 @@ class SearchQuerySet(models.QuerySet):
         return queryset.order_by(*ranking.ordering(sort))
 
     def search_parts(self, **options):
-        """``search(**options)`` as one QuerySet for each kind of meeting it finds: those held
+        """``search(**options)`` as a SearchPart for each kind of meeting it finds: those held
         in a place, then those held only online. ranking.merge_key puts their rows back in the
         search's order.
 
         Together in one query, the OR of the two made the database read every candidate's
         whole row (thousands of online meetings start within a day); apart, the online ones
-        are read from an index alone (meeting_online_soon).
+        are sorted from an index alone (meeting_online_soon), by their keys.
         """
-        if options.get("include_local", True) and options.get("include_online"):
+        local = options.get("include_local", True)
+        online = options.get("include_online", False)
+        if local and online:
             return [
-                self.search(**{**options, "include_online": False}),
-                self.search(**{**options, "include_local": False}),
+                SearchPart(self.search(**{**options, "include_online": False}), by_keys=False),
+                SearchPart(self.search(**{**options, "include_local": False}), by_keys=True),
             ]
-        return [self.search(**options)]
+        return [SearchPart(self.search(**options), by_keys=online and not local)]
 
     def near(self, point, radius_km, *, soon_hours=None, now=None):
         """Local meetings within ``radius_km`` of ``point``, with ``distance_km`` and nothing else

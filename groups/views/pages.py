@@ -59,11 +59,12 @@ def meeting_list(request):
             # on every page), saving the context processor's query when there are rows.
             samples = Exists(Meeting.objects.samples())
             page = paginate(
-                [part.annotate(sample_data=samples) for part in filterset.search_parts()],
+                filterset.search_parts(),
                 request.GET.get("page"),
                 rows=filterset.queryset,
                 merge_key=merge_key(filterset.form.sort_order),
                 carry=("distance_km", "sample_data"),
+                annotations={"sample_data": samples},
             )
             if page.rows:
                 context["sample_data"] = page.rows[0]["sample_data"]

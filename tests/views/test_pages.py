@@ -225,6 +225,41 @@ def test_local_and_online_results_come_in_the_search_order_on_every_page(
     assert "46 meetings" in beyond and beyond.count('class="result"') == 6
 
 
+def test_online_results_alone_come_in_the_search_order_on_every_page(
+    client, make_meeting, django_assert_max_num_queries
+):
+    # Online meetings alone are sorted by their keys, then the page's rows are read by key:
+    # the order must still be the one search's, page after page, at a constant cost.
+    start = datetime.now(UTC).replace(second=0, microsecond=0)
+    for n in range(60):
+        online = start + timedelta(minutes=23 * n - 20)
+        make_meeting(
+            name=f"Online {n}",
+            attendance=Attendance.ONLINE if n % 5 else Attendance.HYBRID,
+            weekday=schedule.sunday_weekday(online),
+            start_time=online.time(),
+            end_time=(online + timedelta(hours=1)).time(),
+            timezone="UTC",
+        )
+    expected = [
+        meeting.name
+        for meeting in Meeting.objects.active().search(
+            include_local=False, include_online=True, online_hours=24
+        )
+    ]
+    assert len(expected) == 48  # The hybrid ones are held in a place too: not online alone.
+    shown = []
+    for number in (1, 2, 3):
+        # The names listed (three, once a minute), the page's keys, then its meetings.
+        with django_assert_max_num_queries(6):
+            page = client.get(
+                reverse("groups:meeting_list"), {"attendance": "online", "page": number}
+            ).content.decode()
+        assert "48 meetings" in page
+        shown += re.findall(r'<li class="result".*?<h3><a href="[^"]+">([^<]+)</a>', page, re.S)
+    assert shown == expected
+
+
 def test_unknown_place_is_a_message_not_an_empty_list(client, db):
     response = client.get(reverse("groups:meeting_list"), {"q": "Atlantis, ZZ"})
     page = response.content.decode()
