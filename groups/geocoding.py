@@ -428,13 +428,15 @@ ZONE_PLACES = 50
 
 def zone_place(zone):
     """The gazetteer's city a time zone is named after ("Chicago" for America/Chicago), else its
-    most populous city; None for a zone with no city (Etc/UTC)."""
+    most populous city, with its ``name``, ``search_name``, ``region`` and ``country``; None for
+    a zone with no city (Etc/UTC)."""
     from groups.models import Place
 
+    # As values, not instances: a feed asks this for every zone it lists, hundreds of them.
     places = list(
-        Place.objects.filter(kind=Place.Kind.CITY, timezone=zone).order_by("-population", "pk")[
-            :ZONE_PLACES
-        ]
+        Place.objects.filter(kind=Place.Kind.CITY, timezone=zone)
+        .order_by("-population", "pk")
+        .values_list("name", "search_name", "region", "country", named=True)[:ZONE_PLACES]
     )
     exemplar = normalize(zone.rsplit("/", 1)[-1].replace("_", " "))
     named = [place for place in places if exemplar in _spellings(place.search_name)]
