@@ -137,7 +137,7 @@ def paginate(parts, number, rows, merge_key, carry=(), annotations=None):
         start = (page_number - 1) * PAGE_SIZE
         end = start + PAGE_SIZE
         page, total = [], 0
-        if merge_key is None:  # Each part after the other: read only this page's share.
+        if merge_key is None or len(parts) == 1:  # One after the other: this page's share.
             for part in parts:
                 offset = max(0, start - total)
                 found, part_total = share_of(part, offset, offset + PAGE_SIZE - len(page))
