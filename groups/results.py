@@ -113,20 +113,23 @@ def paginate(parts, number, rows, merge_key, carry=(), annotations=None):
         return meetings.annotate(total_count=Window(Count("pk")), **(annotations or {}))
 
     def total_of(meetings, found, start, stop, total_count):
-        """The part's total: on its rows when some were read, else counted apart."""
+        """The part's total: on its rows when some were read, else counted apart (always
+        right: the page past the last one is found by it)."""
         if found:
             return total_count(found[0])
         return meetings.count() if start or stop <= start else 0
 
     def keys_of(meetings, start, stop):
         """The part's keys [start:stop] and its total."""
+        if meetings.query.is_empty():  # none(): it lacks the search's annotations.
+            return [], 0
         keys = counted(meetings).values_list(*names, named=True)
         found = list(keys[start:stop]) if stop > start else []
         return found, total_of(meetings, found, start, stop, lambda key: key.total_count)
 
     def share_of(part, start, stop):
         """The part's meetings [start:stop] and its total."""
-        if part.by_keys:
+        if part.by_keys or part.meetings.query.is_empty():
             keys, total = keys_of(part.meetings, start, stop)
             return rows_by_key(rows, keys, carry), total
         read = counted(part.meetings).values(*CARD_VALUES, *carry, "total_count")
@@ -159,7 +162,6 @@ def paginate(parts, number, rows, merge_key, carry=(), annotations=None):
     if number == 1:
         return Page([], 1, 0)
     # Past the last page: show the last one rather than nothing.
-    total = sum(part.meetings.count() for part in parts)
     number = max(1, math.ceil(total / PAGE_SIZE))
     return Page(rows_for(number)[0] if total else [], number, total)
 

@@ -69,6 +69,7 @@ def test_after_a_bulk_change_postgresql_also_vacuums_what_searches_read():
     # all visible: the online search reads its covering index alone. Inside a transaction
     # (where VACUUM cannot run) the VACUUM waits for the commit, as after load_demo.
     from django.db import connection, transaction
+    from django.test import TestCase
 
     from groups.models import Location
     from groups.search.queryset import refresh_planner_statistics
@@ -95,4 +96,12 @@ def test_after_a_bulk_change_postgresql_also_vacuums_what_searches_read():
         refresh_planner_statistics()
         raise RuntimeError("rolled back")
     assert vacuums() == {table: count + 2 for table, count in before.items()}
+    # Commit hooks run inside the transaction (as a test may ask): no VACUUM there, and the
+    # transaction goes on working.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        with TestCase.captureOnCommitCallbacks(execute=True) as hooks:
+            refresh_planner_statistics()
+        assert len(hooks) == 1
+        assert vacuums() == {table: count + 2 for table, count in before.items()}
+        raise RuntimeError("rolled back")
     assert len(before) == 2

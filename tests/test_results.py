@@ -13,8 +13,10 @@ from groups.results import (
     format_distance,
     format_radius,
     next_occurrence,
+    paginate,
     wait,
 )
+from groups.search.queryset import SearchPart
 
 
 @pytest.mark.parametrize(
@@ -93,3 +95,12 @@ def test_meeting_times_are_exact_whatever_the_time_of_the_day():
     meeting = online(datetime(2026, 12, 7, 23, 30, tzinfo=UTC), minutes=90)
     occurrence = next_occurrence(meeting, datetime(2026, 12, 8, 0, 15, tzinfo=UTC))
     assert occurrence.in_progress and occurrence.start.time() == time(23, 30)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("by_keys", [False, True])
+def test_a_search_with_nothing_to_look_for_is_an_empty_first_page(by_keys):
+    # none() lacks the search's annotations: the page must not ask for them.
+    part = SearchPart(Meeting.objects.none(), by_keys=by_keys)
+    page = paginate([part], 3, rows=Meeting.objects.all(), merge_key=None, carry=("distance_km",))
+    assert (page.rows, page.number, page.total) == ([], 1, 0)
