@@ -108,6 +108,8 @@ def paginate(parts, number, rows, merge_key, carry=(), annotations=None):
     except (TypeError, ValueError):
         number = 1
     names = list(dict.fromkeys(["pk", "total_count", *MERGED_BY, *carry]))
+    # A part that is none() (nothing to look for) lacks the search's annotations: nothing to read.
+    parts = [part for part in parts if not part.meetings.query.is_empty()]
 
     def counted(meetings):
         return meetings.annotate(total_count=Window(Count("pk")), **(annotations or {}))
@@ -121,15 +123,13 @@ def paginate(parts, number, rows, merge_key, carry=(), annotations=None):
 
     def keys_of(meetings, start, stop):
         """The part's keys [start:stop] and its total."""
-        if meetings.query.is_empty():  # none(): it lacks the search's annotations.
-            return [], 0
         keys = counted(meetings).values_list(*names, named=True)
         found = list(keys[start:stop]) if stop > start else []
         return found, total_of(meetings, found, start, stop, lambda key: key.total_count)
 
     def share_of(part, start, stop):
         """The part's meetings [start:stop] and its total."""
-        if part.by_keys or part.meetings.query.is_empty():
+        if part.by_keys:
             keys, total = keys_of(part.meetings, start, stop)
             return rows_by_key(rows, keys, carry), total
         read = counted(part.meetings).values(*CARD_VALUES, *carry, "total_count")

@@ -183,6 +183,21 @@ def test_pagination_keeps_every_parameter_and_costs_constant_queries(
     assert beyond.status_code == 200 and beyond.content.decode().count('class="result"') == 5
 
 
+def hour_from(start):
+    """The schedule of an hour-long meeting in UTC whose weekly occurrence starts at ``start``."""
+    return {
+        "weekday": schedule.sunday_weekday(start),
+        "start_time": start.time(),
+        "end_time": (start + timedelta(hours=1)).time(),
+        "timezone": "UTC",
+    }
+
+
+def result_names(page):
+    """The names on a results page's cards, in order."""
+    return re.findall(r'<li class="result".*?<h3><a href="[^"]+">([^<]+)</a>', page, re.S)
+
+
 @pytest.mark.parametrize("sort", ["best", "distance", "soonest"])
 def test_local_and_online_results_come_in_the_search_order_on_every_page(
     client, meeting_at, make_meeting, portland, north_of, sort
@@ -191,23 +206,15 @@ def test_local_and_online_results_come_in_the_search_order_on_every_page(
     # result must be the one search's order, page after page.
     start = datetime.now(UTC).replace(second=0, microsecond=0)
     for n in range(23):
-        local = start + timedelta(minutes=41 * n + 7)
         meeting_at(
             north_of(portland, 0.5 + (n * 7) % 20),
             name=f"Local {n}",
-            weekday=schedule.sunday_weekday(local),
-            start_time=local.time(),
-            end_time=(local + timedelta(hours=1)).time(),
-            timezone="UTC",
+            **hour_from(start + timedelta(minutes=41 * n + 7)),
         )
-        online = start + timedelta(minutes=37 * n - 20)
         make_meeting(
             name=f"Online {n}",
             attendance=Attendance.ONLINE,
-            weekday=schedule.sunday_weekday(online),
-            start_time=online.time(),
-            end_time=(online + timedelta(hours=1)).time(),
-            timezone="UTC",
+            **hour_from(start + timedelta(minutes=37 * n - 20)),
         )
     expected = [
         meeting.name
@@ -222,7 +229,7 @@ def test_local_and_online_results_come_in_the_search_order_on_every_page(
         response = client.get(reverse("groups:meeting_list"), {**params, "page": number})
         page = response.content.decode()
         assert "46 meetings" in page
-        shown += re.findall(r'<li class="result".*?<h3><a href="[^"]+">([^<]+)</a>', page, re.S)
+        shown += result_names(page)
     assert shown == expected
     # Past the end: the last page, counted across both parts.
     beyond = client.get(reverse("groups:meeting_list"), {**params, "page": 99}).content.decode()
@@ -236,14 +243,10 @@ def test_online_results_alone_come_in_the_search_order_on_every_page(
     # the order must still be the one search's, page after page, at a constant cost.
     start = datetime.now(UTC).replace(second=0, microsecond=0)
     for n in range(60):
-        online = start + timedelta(minutes=23 * n - 20)
         make_meeting(
             name=f"Online {n}",
             attendance=Attendance.ONLINE if n % 5 else Attendance.HYBRID,
-            weekday=schedule.sunday_weekday(online),
-            start_time=online.time(),
-            end_time=(online + timedelta(hours=1)).time(),
-            timezone="UTC",
+            **hour_from(start + timedelta(minutes=23 * n - 20)),
         )
     expected = [
         meeting.name
@@ -260,7 +263,7 @@ def test_online_results_alone_come_in_the_search_order_on_every_page(
                 reverse("groups:meeting_list"), {"attendance": "online", "page": number}
             ).content.decode()
         assert "48 meetings" in page
-        shown += re.findall(r'<li class="result".*?<h3><a href="[^"]+">([^<]+)</a>', page, re.S)
+        shown += result_names(page)
     assert shown == expected
 
 
