@@ -238,6 +238,20 @@ def cpu_seconds(master):
     return app, database
 
 
+def worker_cpu_seconds(master):
+    """CPU seconds used so far by each gunicorn worker (children of the master), by process id."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == master.pid:
+            used[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
 def resident_mb(master):
     """Resident memory of each gunicorn worker (children of the master), in MB."""
     sizes = []
@@ -286,25 +300,35 @@ def main():
             )
             print(
                 "| what | connections | req/s | p50 ms | p99 ms | errors "
-                "| CPU ms a request (app + database) |"
+                "| CPU ms a request (app + database) | cores each worker used |"
             )
-            print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+            print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
             rates, costs = {}, {}
             # A feed version is built once (then kept): time that first build on its own, then
             # what every later request costs.
             cold = cold_build_seconds("/meetings.json")
             for label, paths, connections, headers in runs:
                 measure(paths, connections, headers)  # Warm every worker's caches first.
-                before = cpu_seconds(server)
+                # Let both workers go idle, so that each is as ready as the other to accept the
+                # connections wrk opens at once (a worker still finishing the warm-up's requests
+                # lost them all to the other in one run).
+                time.sleep(1)
+                before, workers_before = cpu_seconds(server), worker_cpu_seconds(server)
                 rate, p50, p99, errors = measure(paths, connections, headers)
                 app, database = (
                     (after - earlier) * 1000 / (rate * SECONDS)
                     for after, earlier in zip(cpu_seconds(server), before, strict=True)
                 )
+                # How busy each worker was: a run where one idled says so here.
+                busy = [
+                    (used - workers_before.get(pid, 0.0)) / SECONDS
+                    for pid, used in sorted(worker_cpu_seconds(server).items())
+                ]
                 rates[label], costs[label] = rate, app + database
                 print(
                     f"| {label} | {connections} | {rate:,.0f} | {p50:.1f} | {p99:.1f} | {errors} "
-                    f"| {app + database:.1f} ({app:.1f} + {database:.1f}) |"
+                    f"| {app + database:.1f} ({app:.1f} + {database:.1f}) "
+                    f"| {' / '.join(f'{share:.2f}' for share in busy)} |"
                 )
                 sys.stdout.flush()
             print(f"\nThe feed's first build, before any of the above: {cold:.1f} s.")
