@@ -215,14 +215,16 @@ def cold_build_seconds(path):
 
 
 def cpu_seconds(master):
-    """CPU seconds used so far by gunicorn (master and workers) and by the database server's
-    processes (PostgreSQL's, when it runs on this machine): (app, database).
+    """CPU seconds used so far by gunicorn (master and workers), by the database server's
+    processes (PostgreSQL's, when it runs on this machine) and by each worker, in one reading of
+    /proc: (app, database, {worker process id: seconds}).
 
     Requests a second swing from run to run with how wrk's kept-alive connections happen to
     land on the two workers (one may serve most of them while the other idles); the CPU a
-    request costs does not.
+    request costs does not, and the workers' own figures show which way a run went.
     """
     app = database = 0.0
+    workers = {}
     tick = os.sysconf("SC_CLK_TCK")
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -230,26 +232,15 @@ def cpu_seconds(master):
             command = (stat.parent / "cmdline").read_bytes().split(b"\0")[0]
         except (OSError, IndexError):
             continue
+        pid, parent = int(stat.parent.name), int(fields[1])
         used = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-        if int(stat.parent.name) == master.pid or int(fields[1]) == master.pid:  # ppid
+        if parent == master.pid:
+            workers[pid] = used
+        if pid == master.pid or parent == master.pid:
             app += used
         elif command.startswith(b"postgres"):
             database += used
-    return app, database
-
-
-def worker_cpu_seconds(master):
-    """CPU seconds used so far by each gunicorn worker (children of the master), by process id."""
-    tick = os.sysconf("SC_CLK_TCK")
-    used = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == master.pid:
-            used[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
-    return used
+    return app, database, workers
 
 
 def resident_mb(master):
@@ -313,16 +304,17 @@ def main():
                 # connections wrk opens at once (a worker still finishing the warm-up's requests
                 # lost them all to the other in one run).
                 time.sleep(1)
-                before, workers_before = cpu_seconds(server), worker_cpu_seconds(server)
+                *before, workers_before = cpu_seconds(server)
                 rate, p50, p99, errors = measure(paths, connections, headers)
+                *after, workers_after = cpu_seconds(server)
                 app, database = (
-                    (after - earlier) * 1000 / (rate * SECONDS)
-                    for after, earlier in zip(cpu_seconds(server), before, strict=True)
+                    (spent - earlier) * 1000 / (rate * SECONDS)
+                    for spent, earlier in zip(after, before, strict=True)
                 )
                 # How busy each worker was: a run where one idled says so here.
                 busy = [
                     (used - workers_before.get(pid, 0.0)) / SECONDS
-                    for pid, used in sorted(worker_cpu_seconds(server).items())
+                    for pid, used in sorted(workers_after.items())
                 ]
                 rates[label], costs[label] = rate, app + database
                 print(
