@@ -21,9 +21,9 @@ The CSV columns are the feed's keys, so a spreadsheet exported here imports back
 import csv
 import hashlib
 import io
-import json
 from dataclasses import dataclass
 
+import orjson
 from django.conf import settings
 from django.db.models import Aggregate, CharField, Count, Func, Max, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce, Greatest
@@ -42,8 +42,6 @@ from groups.vocabulary import (
     OWN_FORMATS_NOTE,
 )
 
-# A record holds only text, numbers and lists of them.
-JSON = json.JSONEncoder(ensure_ascii=False)
 # What the feed is made of, each with an ``updated`` stamp (indexed where the table is large).
 TRACKED = (Meeting, Location, Group)
 # Meetings read from the database at a time while the feed is written.
@@ -440,18 +438,19 @@ def meeting_guide_feed(meetings, absolute_url):
 
 
 def meeting_guide_json(meetings, absolute_url):
-    """The feed's JSON text, piece by piece, as its records are made.
+    """The feed's JSON as UTF-8 bytes, piece by piece, as its records are made.
 
     Always in the site's own language, with links to its unprefixed pages, whichever address
     asked for it: one feed per version of the data, for every reader.
     """
     with translation.override(settings.LANGUAGE_CODE):
-        yield "["
-        separator = ""
+        yield b"["
+        separator = b""
         for record in meeting_guide_feed(meetings, absolute_url):
-            yield separator + JSON.encode(record)
-            separator = ", "
-        yield "]"
+            # A record holds only text, numbers and lists of them.
+            yield separator + orjson.dumps(record)
+            separator = b","
+        yield b"]"
 
 
 def csv_row(row, context, format_codes):

@@ -90,18 +90,19 @@ COMPRESS_BATCH = 64 * 1024
 
 
 def compress(pieces):
-    """Gzip text pieces as they come, holding only the compressed bytes and one batch of text."""
+    """Gzip pieces of text (str, or UTF-8 bytes) as they come, holding only the compressed bytes
+    and one batch of text."""
     buffer = io.BytesIO()
     # mtime=0: the same data gives the same bytes, whoever builds them.
     with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=6, mtime=0) as out:
         held, size = [], 0
         for piece in pieces:
-            held.append(piece)
+            held.append(piece.encode() if isinstance(piece, str) else piece)
             size += len(piece)
             if size >= COMPRESS_BATCH:
-                out.write("".join(held).encode())
+                out.write(b"".join(held))
                 held, size = [], 0
-        out.write("".join(held).encode())
+        out.write(b"".join(held))
     return buffer.getvalue()
 
 

@@ -199,7 +199,7 @@ def test_a_feed_forgetting_places_to_bound_memory_writes_the_same_records(
         make_meeting(name=f"Morning {number}", location=hall, weekday=number)
 
     def records():
-        text = "".join(
+        text = b"".join(
             feeds.meeting_guide_json(feeds.feed_queryset(), lambda path: "https://x.org" + path)
         )
         return json.loads(text)
