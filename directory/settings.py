@@ -118,10 +118,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The tests' database is a file too: an in-memory one is shared between threads in SQLite's
     # shared-cache mode, whose table locks fail at once instead of waiting out the timeout.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+
+
+def postgresql_options(database):
+    """The connection options of a PostgreSQL database (primary or replica)."""
+    options = database.setdefault("OPTIONS", {})
     # A server out of reach fails the request within seconds (a 503 page) instead of holding a
     # worker until the operating system gives up; ?connect_timeout=N in DATABASE_URL overrides.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    options.setdefault("connect_timeout", 5)
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        # Values go to the server apart from the SQL text, and a statement run five times on a
+        # connection is prepared there: each kind of search sends the same text whatever the
+        # place or minute (groups/search/formula.py), so the server stops parsing and planning
+        # it again, half a millisecond of a search. A pooler that cannot keep prepared
+        # statements (PgBouncer in transaction mode before 1.21) needs this set to false.
+        options.setdefault("server_side_binding", True)
+        options.setdefault("prepare_threshold", 5)
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    postgresql_options(DATABASES["default"])
 
 # Searches and feeds may read from a replica (groups/databases.py); writes and admin never do.
 if os.environ.get("DATABASE_REPLICA_URL"):
@@ -130,6 +146,8 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
         conn_health_checks=True,
     )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        postgresql_options(DATABASES["replica"])
     # Tests read the replica's rows from the primary's test database.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["groups.databases.ReplicaRouter"]

@@ -63,6 +63,28 @@ def test_postgresql_connections_compile_no_query_to_machine_code():
         assert cursor.fetchone() == ("off",)
 
 
+@pytest.mark.django_db(databases="__all__")
+def test_postgresql_prepares_a_search_run_again_from_another_place(client, make_meeting):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    make_meeting()
+    for place in ("Portland, OR", "Seattle", "Chicago, IL", "Denver", "Boston", "Austin, TX"):
+        assert client.get(reverse("groups:meeting_list"), {"q": place}).status_code == 200
+    # The search reads from the replica when there is one (reads_from_replica).
+    searched = connections[REPLICA if REPLICA in settings.DATABASES else "default"]
+    with searched.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            ['%AS "total_count"%'],  # The page's query (results.paginate).
+        )
+        runs = [row[0] for row in cursor.fetchall()]
+    # Run six times from six places: one statement, prepared at the fifth run.
+    assert len(runs) == 1 and runs[0] >= 1
+
+
 @pytest.mark.django_db(transaction=True)
 def test_after_a_bulk_change_postgresql_also_vacuums_what_searches_read():
     # Vacuumed, the old versions of rows a bulk change left are gone and the pages are marked

@@ -237,3 +237,17 @@ def test_css_and_scripts_are_small_and_kept_a_year_under_hashed_names(tmp_path):
     assert found["status"] == 200
     max_age = int(re.search(r"max-age=(\d+)", found["cache"]).group(1))
     assert max_age >= 365 * 24 * 3600 and "immutable" in found["cache"]
+
+
+def test_postgresql_prepares_statements_unless_told_not_to():
+    read = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps(s.DATABASES['default']['OPTIONS']))"
+    )
+    url = "postgres://u:p@db.example.org:5433/meetings"
+    options = json.loads(run(read, DATABASE_URL=url).stdout)
+    assert options["server_side_binding"] is True and options["prepare_threshold"] == 5
+    # Behind a pooler that cannot keep prepared statements.
+    options = json.loads(run(read, DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="false").stdout)
+    assert "server_side_binding" not in options and "prepare_threshold" not in options
+    assert options["connect_timeout"] == 5

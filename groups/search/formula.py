@@ -2,10 +2,13 @@
 
 The search's arithmetic (haversine distance, minutes until the next start, the "best" score) is
 dozens of operations. Written as a tree of Django expressions, every search built, copied and
-compiled hundreds of nodes, which cost most of a search's time; written as one formula with its
-numbers in the SQL text, it costs a few. The numbers are ones the search computed itself (floats
-and integers) and the only strings are time zone names from the tz database, checked by
-``sql_text``, so nothing a visitor typed enters the SQL text this way.
+compiled hundreds of nodes, which cost most of a search's time; written as one formula, it costs
+a few. Its constants are written in the SQL text; what changes from one search to the next (the
+searcher's place, the minute of the week) goes in as query parameters, so two searches of the
+same kind send the same SQL text, which the database can keep compiled: SQLite's statement cache
+and PostgreSQL's prepared statements are keyed by the text. The only strings in the text are time
+zone names from the tz database, checked by ``zone_names``, so nothing a visitor typed enters
+the SQL text this way.
 """
 
 import re
@@ -33,25 +36,32 @@ def zone_names(names):
 
 
 class Formula(Func):
-    """``formula`` with ``{0}``, ``{1}``... standing for the SQL of ``expressions``.
+    """``formula`` with ``{0}``, ``{1}``... standing for the SQL of ``expressions`` and ``{name}``
+    for the query parameter ``values[name]`` (a number that varies between searches).
 
     Write a literal "%" as "%%": the SQL goes to the database driver with %s placeholders.
     """
 
-    def __init__(self, formula, *expressions, output_field):
+    def __init__(self, formula, *expressions, output_field, values=None):
         super().__init__(*expressions, output_field=output_field)
         self.formula = formula
+        self.values = values or {}
 
     def as_sql(self, compiler, connection, **extra_context):
         compiled = [compiler.compile(expression) for expression in self.source_expressions]
         sql, params = [], []
-        # An expression may appear more than once: its parameters go in at each appearance.
+        # An expression or value may appear more than once: its parameters go in at each.
         for literal, field, _, _ in Formatter().parse(self.formula):
             sql.append(literal)
-            if field is not None:
+            if field is None:
+                continue
+            if field.isdigit():
                 expression_sql, expression_params = compiled[int(field)]
                 sql.append(expression_sql)
                 params.extend(expression_params)
+            else:
+                sql.append("%s")
+                params.append(self.values[field])
         return "(" + "".join(sql) + ")", params
 
 

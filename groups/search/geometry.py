@@ -52,13 +52,18 @@ def box_condition(south, west, north, east, prefix=""):
 def haversine_term(latitude, longitude, prefix=""):
     """The haversine term of a row's coordinates against a fixed point, as a SQL expression."""
     to_half_radians = math.pi / 360
-    k, lat, lng = number(to_half_radians), number(latitude), number(longitude)
+    k = number(to_half_radians)
     return Formula(
-        f"POWER(SIN(({{0}} - {lat}) * {k}), 2) + {number(math.cos(math.radians(latitude)))}"
-        f" * COS({{0}} * {number(2 * to_half_radians)}) * POWER(SIN(({{1}} - {lng}) * {k}), 2)",
+        f"POWER(SIN(({{0}} - {{lat}}) * {k}), 2) + {{cos_lat}}"
+        f" * COS({{0}} * {number(2 * to_half_radians)}) * POWER(SIN(({{1}} - {{lng}}) * {k}), 2)",
         F(f"{prefix}latitude"),
         F(f"{prefix}longitude"),
         output_field=FloatField(),
+        values={
+            "lat": float(latitude),
+            "lng": float(longitude),
+            "cos_lat": math.cos(math.radians(latitude)),
+        },
     )
 
 

@@ -50,7 +50,10 @@ def minutes_until(now):
     clock = schedule.zone_clock(utc_now.replace(second=0, microsecond=0))
     ahead = int((now - now.replace(second=0, microsecond=0)).total_seconds() // 60)
     week, two_weeks = number(schedule.MINUTES_PER_WEEK), number(2 * schedule.MINUTES_PER_WEEK)
-    # {0} the stored UTC start minute, {1} the duration, {2} the time zone name.
+    # {0} the stored UTC start minute, {1} the duration, {2} the time zone name. What moves with
+    # the minute is a parameter ({now}, ...), so the SQL text stays the same from one minute to
+    # the next and the database can keep it compiled.
+    values = {"now": now_minute}
     shift_now = "0"
     if clock.shifts:
         branches = " ".join(
@@ -58,20 +61,21 @@ def minutes_until(now):
             for shift, names in clock.shifts.items()
         )
         shift_now = f"CASE {branches} ELSE 0 END"
-    wall_delta = f"(({{0}} - {shift_now} - {number(now_minute)} + {two_weeks}) %% {week})"
+    wall_delta = f"(({{0}} - {shift_now} - {{now}} + {two_weeks}) %% {week})"
     coming_shifts = []
-    for (coming, shift), names in clock.changes.items():
+    for group, ((coming, shift), names) in enumerate(clock.changes.items()):
         # These zones share a difference now, so their wall-clock delta needs no CASE.
-        zone_delta = f"(({{0}} - {number(shift + now_minute)} + {two_weeks}) %% {week})"
+        values[f"at{group}"] = shift + now_minute
+        zone_delta = f"(({{0}} - {{at{group}}} + {two_weeks}) %% {week})"
         passed = 0
-        for minutes_ahead, change in coming:
+        for step, (minutes_ahead, change) in enumerate(coming):
             # Past an offset change, a wall-clock time comes `change` minutes sooner. A time
             # the clocks skip counts on the old offset, as zoneinfo reads it.
             skipped = max(change, 0)
-            reached = number(minutes_ahead - ahead + passed + skipped)
+            values[f"reached{group}_{step}"] = minutes_ahead - ahead + passed + skipped
             coming_shifts.append(
-                f"WHEN {{2}} IN ({zone_names(names)}) AND {zone_delta} >= {reached} "
-                f"THEN {number(change)}"
+                f"WHEN {{2}} IN ({zone_names(names)}) AND {zone_delta} >= "
+                f"{{reached{group}_{step}}} THEN {number(change)}"
             )
             passed += change
     if not coming_shifts:
@@ -92,6 +96,7 @@ def minutes_until(now):
         F("duration"),
         F("timezone"),
         output_field=IntegerField(),
+        values=values,
     )
 
 

@@ -59,3 +59,29 @@ def test_nearest_finds_meetings_however_far_nearest_first(meeting_at, make_meeti
     everything = Meeting.objects.nearest(start, beyond_km=25, limit=5)
     assert {m.pk for m in everything} == {m.pk for m in far}
     assert Meeting.objects.filter(name="none").nearest(start, beyond_km=25) == []
+
+
+def test_searches_of_one_kind_send_the_same_sql_text(portland):
+    # The place and the minute are query parameters, not SQL text: the database keeps the
+    # statement compiled (SQLite's statement cache, PostgreSQL's prepared statements).
+    from datetime import UTC, datetime
+
+    from django.db import connection
+
+    from groups import schedule
+    from groups.models import Meeting
+
+    def compiled(point, now):
+        found = Meeting.objects.active().search(point=point, include_online=True, now=now)
+        return found.query.get_compiler(connection=connection).as_sql()
+
+    quiet_week = datetime(2026, 6, 16, 18, 7, tzinfo=UTC)
+    # Days before Sydney's clocks go back: the SQL holds branches for a coming offset change.
+    change_week = datetime(2026, 4, 1, 9, 41, tzinfo=UTC)
+    assert not schedule.zone_clock(quiet_week).changes and schedule.zone_clock(change_week).changes
+    for now in (quiet_week, change_week):
+        first_sql, first_params = compiled(portland, now)
+        other_sql, other_params = compiled((41.85, -87.65), now.replace(minute=now.minute + 1))
+        assert first_sql == other_sql
+        assert first_params != other_params
+        assert str(portland[0]) not in first_sql and "41.85" not in first_sql
