@@ -98,7 +98,7 @@ def compress(pieces):
         held, size = [], 0
         for piece in pieces:
             held.append(piece.encode() if isinstance(piece, str) else piece)
-            size += len(piece)
+            size += len(held[-1])  # Bytes, whichever kind the piece came as.
             if size >= COMPRESS_BATCH:
                 out.write(b"".join(held))
                 held, size = [], 0
