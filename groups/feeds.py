@@ -34,6 +34,7 @@ from groups import rules
 from groups.geocoding import country_name, region_label, region_name, zone_place
 from groups.links import SLUG_MARK, slug_path
 from groups.models import Attendance, Format, Group, Location, Meeting, Program
+from groups.models.changes import latest_mark
 from groups.schedule import day_name
 from groups.vocabulary import (
     ATTENDANCE_OPTIONS,
@@ -100,15 +101,13 @@ def feed_version(programs=()):
     """(ETag, last modified) of the feed for these programs, from a few index lookups.
 
     Any change to a meeting, a location or a group (deactivation included) moves the newest
-    ``updated`` stamp, and a deletion, which leaves no date behind, changes the count. Both are
-    read from indexes, so a feed reader that already has this version is answered at once.
+    ``updated`` stamp; a deletion, or an edit of a program or a format, adds a ChangeMark.
     """
-    # Separate queries: a maximum alone is one step down an index, a count beside it is a scan.
     stamps = [model.objects.aggregate(newest=Max("updated"))["newest"] for model in TRACKED]
-    stamps = [stamp for stamp in stamps if stamp is not None]
-    counts = [str(model.objects.count()) for model in TRACKED]
+    mark_id, mark_at = latest_mark() or (0, None)
+    stamps = [stamp for stamp in (*stamps, mark_at) if stamp is not None]
     last_modified = max(stamps) if stamps else None
-    key = "|".join([",".join(sorted(programs)), *counts, *(stamp.isoformat() for stamp in stamps)])
+    key = "|".join([",".join(sorted(programs)), str(mark_id), *(s.isoformat() for s in stamps)])
     return f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"', last_modified
 
 

@@ -1,14 +1,18 @@
 """groups/feeds.py directly; the feed and CSV by their URLs: tests/views/test_exports.py."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
+import pytest
+from django.db import connection, transaction
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 
 from groups.feeds import feed_queryset, feed_version
-from groups.models import Attendance, Group, Meeting
+from groups.models import Attendance, ChangeMark, Format, Group, Location, Meeting
 from groups.vocabulary import CONFERENCE_SERVICES as TSML_UI_CONFERENCE_SERVICES
 from tests.conftest import DATA
 
@@ -141,6 +145,56 @@ def test_the_feed_version_changes_with_a_group(feed_meetings, programs):
     group.notes = "Now with a newcomers' table."
     group.save()
     assert feed_version() != before
+
+
+def test_the_feed_version_counts_no_rows(feed_meetings):
+    # A count reads every row: the version is read from indexes alone.
+    with CaptureQueriesContext(connection) as queries:
+        feed_version()
+    assert queries and not [q for q in queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_a_deletion_moves_the_feed_version_and_its_date(feed_meetings):
+    # Every stamp a second back, so that the deletion's own moment is newer.
+    Meeting.objects.update(updated=F("updated") - timedelta(seconds=2))
+    Location.objects.update(updated=F("updated") - timedelta(seconds=2))
+    before, modified = feed_version()
+    feed_meetings["na"].delete()
+    after, modified_after = feed_version()
+    assert after != before
+    assert modified_after > modified
+
+
+def test_one_mark_for_a_deletion_of_many_meetings(feed_meetings):
+    marks = ChangeMark.objects.count()
+    deleted, _ = Meeting.objects.exclude(pk=feed_meetings["na"].pk).delete()
+    assert deleted >= 3
+    assert ChangeMark.objects.count() == marks + 1  # One for the delete() call, not per meeting.
+    feed_meetings["na"].delete()
+    assert ChangeMark.objects.count() == marks + 2
+
+
+def test_a_deletion_rolled_back_leaves_the_version(feed_meetings):
+    before, pk = feed_version(), feed_meetings["na"].pk
+    with pytest.raises(RuntimeError), transaction.atomic():
+        feed_meetings["na"].delete()
+        raise RuntimeError("changed our mind")
+    assert Meeting.objects.filter(pk=pk).exists()
+    assert feed_version() == before
+
+
+def test_deleting_a_group_or_editing_a_program_or_format_moves_the_version(feed_meetings, programs):
+    group = Group.objects.create(program=programs["na"], name="Clean Start Group")
+    versions = [feed_version()]
+    group.delete()
+    versions.append(feed_version())
+    programs["na"].name = "Narcotics Anonymous (renamed)"
+    programs["na"].save()
+    versions.append(feed_version())
+    newcomers = Format.objects.get(code="BE")
+    newcomers.save()
+    versions.append(feed_version())
+    assert len(set(versions)) == len(versions)
 
 
 def test_groups_of_the_same_name_in_two_programs_stay_apart(

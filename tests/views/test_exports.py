@@ -140,6 +140,16 @@ def test_feed_changes_when_a_meeting_is_deactivated_or_deleted(client, feed_meet
     assert get_feed(client)["ETag"] != after_deactivation
 
 
+def test_a_renamed_program_reaches_the_next_feed(client, feed_meetings, programs):
+    assert {record["entity"] for record in records_of(get_feed(client, program="na"))} == {
+        programs["na"].name
+    }
+    programs["na"].name = "Narcotics Anonymous World Services"
+    programs["na"].save()
+    records = records_of(get_feed(client, program="na"))
+    assert [record["entity"] for record in records] == ["Narcotics Anonymous World Services"]
+
+
 def test_feed_is_compressed_for_clients_that_accept_gzip(client, feed_meetings):
     response = client.get(reverse("groups:meetings_json"), headers={"accept-encoding": "gzip"})
     assert response["Content-Encoding"] == "gzip"
