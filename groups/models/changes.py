@@ -37,7 +37,8 @@ def latest_mark(using=None):
     return ChangeMark.objects.using(using).order_by("-pk").values_list("pk", "at").first()
 
 
-# The atomic block each database connection last marked a deletion in.
+# The atomic block a deletion was last marked in, by database alias. Threads share it: another
+# thread's block is never this thread's, so a race costs at most one more mark.
 _marked_in = {}
 
 
