@@ -32,9 +32,9 @@ class ChangeMark(models.Model):
         return f"{self.pk} {self.at:%Y-%m-%d %H:%M:%S}"
 
 
-def latest_mark(using=None):
+def latest_mark():
     """(id, at) of the newest mark, or None: the primary key's index gives it at once."""
-    return ChangeMark.objects.using(using).order_by("-pk").values_list("pk", "at").first()
+    return ChangeMark.objects.order_by("-pk").values_list("pk", "at").first()
 
 
 # The atomic block a deletion was last marked in, by database alias. Threads share it: another
