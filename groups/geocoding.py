@@ -160,12 +160,16 @@ def _read_places(conditions, limit):
 
     Every search looks a place up, so this is written as SQL: building and compiling the same
     lookup as a QuerySet cost ten times what the database took to answer it (0.4 ms against
-    0.04 ms). The field names come from this module, never from what was typed.
+    0.04 ms), and the rows are made places by ``from_db`` (a raw() query's machinery for
+    mapping columns to fields cost as much again). The field names come from this module,
+    never from what was typed.
     """
     from groups.models import Place
 
-    quote = connections[Place.objects.db].ops.quote_name
-    column = {field.name: quote(field.column) for field in Place._meta.concrete_fields}
+    database = Place.objects.db
+    quote = connections[database].ops.quote_name
+    fields = Place._meta.concrete_fields
+    column = {field.name: quote(field.column) for field in fields}
     tests, params = [], []
     for name, value in conditions.items():
         values = value if isinstance(value, list) else [value]
@@ -174,8 +178,13 @@ def _read_places(conditions, limit):
     # Only the model's quoted names are written in; every value is a parameter.
     table, where = quote(Place._meta.db_table), " AND ".join(tests)
     order = f"{column['population']} DESC, {column['id']}"
-    sql = f"SELECT * FROM {table} WHERE {where} ORDER BY {order} LIMIT %s"  # noqa: S608
-    return list(Place.objects.raw(sql, [*params, limit]))
+    columns = ", ".join(column[field.name] for field in fields)
+    sql = f"SELECT {columns} FROM {table} WHERE {where} ORDER BY {order} LIMIT %s"  # noqa: S608
+    with connections[database].cursor() as cursor:
+        cursor.execute(sql, [*params, limit])
+        rows = cursor.fetchall()
+    names = [field.attname for field in fields]
+    return [Place.from_db(database, names, row) for row in rows]
 
 
 class Gazetteer(Geocoder):

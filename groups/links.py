@@ -28,6 +28,20 @@ def path_for(view_name, slug):
     return slug_path(view_name, get_language()).replace(SLUG_MARK, slug)
 
 
+@cache
+def fixed_path(view_name, language):
+    """The path of ``view_name``, which takes no arguments, in ``language``, reversed once."""
+    with override(language):
+        return reverse(view_name)
+
+
+def path_of(view_name):
+    """The path of a page that takes no arguments (the search, its exports) in the reader's
+    language: what {% url %} gives, for a fraction of its cost (a tenth of a millisecond each,
+    four on every results page)."""
+    return fixed_path(view_name, get_language())
+
+
 @dataclass(frozen=True)
 class Translation:
     """The page being read, in one of the site's languages."""

@@ -7,6 +7,7 @@ as sent, so every link works with script off and keeps the rest of the search.
 
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.utils.formats import number_format
@@ -45,14 +46,19 @@ class Link:
 
 def _url(data, **changes):
     """The query string of ``data`` (a QueryDict) with each named parameter set to a list of
-    values (or left out for None), and no page number."""
-    query = data.copy()
-    for name, values in {**changes, "page": None}.items():
-        if values is None:
-            query.pop(name, None)
-        else:
-            query.setlist(name, [str(value) for value in values])
-    return "?" + query.urlencode()
+    values (or left out for None), and no page number.
+
+    Built as a list of pairs, each parameter where the search had it: a results page makes
+    half a dozen of these, and copying the QueryDict (a deep copy) cost three times as much."""
+    changes = {**changes, "page": None}
+    pairs = []
+    for name, values in data.lists():
+        if name in changes:
+            values = changes.pop(name)
+        pairs += [(name, str(value)) for value in values or ()]
+    for name, values in changes.items():
+        pairs += [(name, str(value)) for value in values or ()]
+    return "?" + urlencode(pairs)
 
 
 def _number(value):

@@ -322,6 +322,34 @@ def test_the_switch_keeps_the_page_and_its_search(client, spanish_site):
     assert switch_links(client.get(meeting).content.decode()) == {"/es" + meeting: "es"}
 
 
+def test_the_results_pages_links_are_each_languages_own(client, spanish_site):
+    """The form, its place suggestions and the exports of a results page, in each language
+    (their paths are reversed once per language, not once for all)."""
+
+    def links(path):
+        html = client.get(path).content.decode()
+        form = re.search(r'<form class="search-form" method="get" action="([^"]+)"', html)[1]
+        suggest = re.search(r'data-suggest="([^"]+)"', html)[1]
+        exports = re.findall(r'<a class="button secondary" href="([^"?]+)\?q=', html)
+        return form, suggest, exports
+
+    english = links("/meetings/?q=Portland%2C+OR")
+    spanish = links("/es/meetings/?q=Portland%2C+OR")
+    assert english == (
+        reverse("groups:meeting_list"),
+        reverse("groups:place_suggestions"),
+        [reverse("groups:meetings_ics"), reverse("groups:meetings_csv")],
+    )
+    with translation.override("es"):
+        assert spanish == (
+            reverse("groups:meeting_list"),
+            reverse("groups:place_suggestions"),
+            [reverse("groups:meetings_ics"), reverse("groups:meetings_csv")],
+        )
+    assert spanish[0] == "/es/meetings/" and english[0] == "/meetings/"
+    assert links("/meetings/?q=Portland%2C+OR") == english  # Not the Spanish ones, once kept.
+
+
 def test_hreflang_alternates_name_every_language_and_a_default(client, spanish_site):
     html = client.get("/es/choosing/").content.decode()
     alternates = dict(
