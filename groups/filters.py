@@ -12,7 +12,7 @@ Two kinds of parameter:
 
 import copy
 import zoneinfo
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlencode
 
 import django_filters
@@ -86,6 +86,30 @@ def format_choices():
     return _FORMAT_CHOICES
 
 
+# The widgets of the form's lists of choices, made once per list offered rather than once per
+# search (making one normalized all its choices again): they hold their choices and nothing of
+# a search (the form's inputs are written out by the template, not by the widgets).
+FEATURED_SET = frozenset(FEATURED_FORMATS)
+FORMAT_CODES = frozenset(code for code, _ in _FORMAT_CHOICES)
+LANGUAGE_CODES = frozenset(LANGUAGES)
+ANY_LANGUAGE = pgettext_lazy("no choice made", "Any")
+
+
+@lru_cache(maxsize=64)
+def featured_formats_widget(others):
+    """Boxes for the featured formats and ``others`` (known codes chosen in a URL)."""
+    shown = FEATURED_SET | set(others)
+    choices = [(code, label) for code, label in _FORMAT_CHOICES if code in shown]
+    return forms.CheckboxSelectMultiple(choices=choices)
+
+
+@lru_cache(maxsize=64)
+def language_widget(offered):
+    """A list of the ``offered`` languages, after "Any"."""
+    choices = [(code, label) for code, label in _LANGUAGE_CHOICES if code in offered]
+    return forms.Select(choices=[("", ANY_LANGUAGE), *choices])
+
+
 class MeetingSearchForm(forms.Form):
     """Where the person is and how to rank: resolved and checked, ready for the search call.
 
@@ -144,24 +168,15 @@ class MeetingSearchForm(forms.Form):
 
     def _feature_formats(self, name):
         chosen = set(self.data.getlist(name)) if hasattr(self.data, "getlist") else set()
-        choices = FEATURED_CHOICES
-        if chosen - set(FEATURED_FORMATS):
-            choices = [
-                (code, label)
-                for code, label in self.fields[name].choices
-                if code in FEATURED_FORMATS or code in chosen
-            ]
-        self.fields[name].widget = forms.CheckboxSelectMultiple(choices=choices)
+        others = tuple(sorted(code for code in chosen - FEATURED_SET if code in FORMAT_CODES))
+        self.fields[name].widget = featured_formats_widget(others)
 
     def _offer_languages_in_use(self):
         """List the languages meetings are held in (and the one asked for); any other still
         works in a URL."""
         chosen = self.data.get("language") if hasattr(self.data, "get") else None
-        offered = set(languages_in_use()) | {chosen}
-        field = self.fields["language"]
-        field.widget = forms.Select(
-            choices=[(code, label) for code, label in field.choices if not code or code in offered]
-        )
+        offered = frozenset(languages_in_use()) | {chosen}
+        self.fields["language"].widget = language_widget(offered & LANGUAGE_CODES)
 
     def clean(self):
         data = super().clean()
@@ -367,7 +382,7 @@ class MeetingFilter(django_filters.FilterSet):
     language = django_filters.ChoiceFilter(
         label=_("Language"),
         choices=_LANGUAGE_CHOICES,
-        empty_label=pgettext_lazy("no choice made", "Any"),
+        empty_label=ANY_LANGUAGE,
     )
     day = django_filters.MultipleChoiceFilter(
         label=_("Day"),

@@ -3,8 +3,9 @@
 from datetime import UTC, datetime, time
 
 import pytest
+from django.http import QueryDict
 
-from groups.filters import MeetingFilter
+from groups.filters import FEATURED_FORMATS, MeetingFilter
 from groups.models import Attendance, Format
 from groups.views.exports import search_queryset
 
@@ -169,3 +170,28 @@ def test_search_choices_follow_the_language_and_a_renamed_program(client, progra
     smart.name_en = "SMART Recovery Groups"
     smart.save()
     assert "> SMART Recovery Groups</label>" in client.get("/meetings/", params).text
+
+
+def offered(data, name):
+    """The codes the search form lists for ``name`` (its widgets are kept between searches)."""
+    widget = MeetingFilter(data, queryset=search_queryset()).form.fields[name].widget
+    return [str(code) for code, _ in widget.choices]
+
+
+def test_the_form_lists_the_languages_in_use_and_the_one_asked_for(make_meeting):
+    make_meeting(language="en")
+    make_meeting(language="es")
+    assert offered({}, "language") == ["", "en", "es"]
+    assert offered({"language": "fr"}, "language") == ["", "en", "es", "fr"]
+    assert offered({"language": "no-such-language"}, "language") == ["", "en", "es"]
+    assert offered({}, "language") == ["", "en", "es"]  # The French one was that search's own.
+
+
+def test_the_form_lists_the_featured_formats_and_any_other_asked_for():
+    featured = offered({}, "format")
+    assert featured == offered({}, "prefer_format")
+    assert set(featured) == set(FEATURED_FORMATS) and "GR" not in featured
+    with_grapevine = offered(QueryDict("format=GR&format=nonsense"), "format")
+    assert set(with_grapevine) == {*FEATURED_FORMATS, "GR"}
+    assert offered(QueryDict("prefer_format=GR"), "format") == featured  # Only its own field.
+    assert offered({}, "format") == featured
