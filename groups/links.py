@@ -8,6 +8,7 @@ language: Spanish pages live under /es/) with a mark in place of the slug serves
 
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import QueryDict
@@ -64,13 +65,19 @@ def given(query):
     return kept
 
 
+def query_string(query):
+    """The query string of ``query`` (a QueryDict) as given() keeps it: one urlencode() of its
+    pairs, a third of the cost of a QueryDict's own, which encodes each pair apart."""
+    return urlencode([(name, value) for name, values in query.lists() for value in values if value])
+
+
 def page_in_languages(request):
     """The page asked for, with the same search, in every language of the site (the first
     is the site's default language).
 
     An address that names no page here (a 404) gets each language's home page instead.
     """
-    query = given(request.GET).urlencode()
+    query = query_string(request.GET)
     current = get_language()
     known, paths = paths_in_languages(request.path_info, request.path, current)
     known = known and not getattr(request, "not_found", False)

@@ -21,7 +21,7 @@ from groups import calendars, schedule, summary
 from groups.databases import reads_from_replica
 from groups.filters import MeetingFilter
 from groups.geocoding import search_geocoder
-from groups.links import given
+from groups.links import given, query_string
 from groups.models import Attendance, Group, Location, Meeting, Program
 from groups.models.programs import language_name
 from groups.results import DeadEnd, ResultCards, paginate
@@ -51,6 +51,7 @@ def meeting_list(request):
     query = given(request.GET) if request.GET else None
     filterset = MeetingFilter(query, queryset=results_queryset())
     context, status = {"filter": filterset, "page": None, **map_settings()}, 200
+    context["query"] = query_string(request.GET)  # For the exports of the results.
     if filterset.is_bound:
         if filterset.is_valid() and filterset.form.is_searching:
             context["chips"] = summary.chips(filterset)
