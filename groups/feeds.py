@@ -293,8 +293,11 @@ class FeedContext:
             # forgotten here is made again when a meeting there comes.
             self.places.clear()
         if row.location_id not in self.places:
-            columns = {name: getattr(row, f"location__{name}") for name in LOCATION_COLUMNS}
-            self.places[row.location_id] = place_of(Location(**columns))
+            values = [getattr(row, f"location__{name}") for name in LOCATION_COLUMNS]
+            # from_db, as a query's rows are made: the other fields are left deferred, where
+            # Location(**columns) looked up each one's default (a sixth of a feed's build).
+            location = Location.from_db(None, LOCATION_COLUMNS, values)
+            self.places[row.location_id] = place_of(location)
         return self.places[row.location_id]
 
     def codes(self, row):
