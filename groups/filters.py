@@ -64,7 +64,6 @@ FEATURED_FORMATS = [
     "X",
     "ASL",
 ]
-FEATURED_CHOICES = [(code, name) for code, name in _FORMAT_CHOICES if code in FEATURED_FORMATS]
 # The parameters under "More choices" on the form, and what it sends when nobody changed them.
 MORE_CHOICES = [
     "attendance",
