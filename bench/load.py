@@ -283,6 +283,11 @@ class Line:
         take them all and keep them (its keep-alive connections stay with it)."""
         return max(self.busy) > 0.5 and min(self.busy) < 0.25 * max(self.busy)
 
+    @property
+    def busy_text(self):
+        """How busy each worker was, as the table and the note on a lopsided try show it."""
+        return " / ".join(f"{share:.2f}" for share in self.busy)
+
 
 def measured_line(server, measure, paths, connections, headers):
     # Let both workers go idle, so that each is as ready as the other to accept the
@@ -357,13 +362,13 @@ def main():
                     f"| {label} | {connections} | {line.rate:,.0f} | {line.p50:.1f} "
                     f"| {line.p99:.1f} | {line.errors} "
                     f"| {line.app + line.database:.1f} ({line.app:.1f} + {line.database:.1f}) "
-                    f"| {' / '.join(f'{share:.2f}' for share in line.busy)} |"
+                    f"| {line.busy_text} |"
                 )
                 sys.stdout.flush()
             for label, line in lopsided:
                 print(
                     f"Measured again: {label}, where one worker took the connections and the "
-                    f"other idled ({' / '.join(f'{share:.2f}' for share in line.busy)}), "
+                    f"other idled ({line.busy_text}), "
                     f"{line.rate:,.0f} req/s, {line.errors} errors."
                 )
             print(f"\nThe feed's first build, before any of the above: {cold:.1f} s.")
